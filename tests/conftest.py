@@ -1,0 +1,37 @@
+"""Shared fixtures. Qt runs offscreen; warnings fail the run (pyproject)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("LANG", "C.UTF-8")
+
+from console.domain.clock import VirtualClock
+from console.engine.session import LiveSession
+from tests.support import START_MS, small_catalog
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests under tests/ui need a QApplication: mark them so `-m "not gui"` runs the core alone."""
+    for item in items:
+        if "tests/ui/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock(START_MS)
+
+
+@pytest.fixture
+def session(tmp_path: Path, clock: VirtualClock) -> Iterator[LiveSession]:
+    s = LiveSession.start(
+        tmp_path / "t.live.db", title="Test", catalog=small_catalog(), clock=clock, session_id="t1"
+    )
+    yield s
+    s.close()
