@@ -1,0 +1,108 @@
+"""`live-console bench`: throughput on this machine, beside its physical limit.
+
+Each figure is measured with its raw counterpart in the same process, so
+the ratio means something on a shared, noisy machine where absolute numbers
+wander. Medians of several repeats.
+"""
+
+from __future__ import annotations
+
+import platform
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from console.domain.clock import VirtualClock
+from console.domain.script import auto_show
+from console.engine.session import LiveSession
+from console.engine.virtual_run import run_virtual
+from console.feeds.simulator import Simulator
+from console.importers.sample import sample_catalog_path
+from console.importers.simple_csv import load_catalog
+from console.store.chain import encode_data, row_hash
+from console.store.schema import configure, migrate
+
+Figure = dict[str, Any]
+START_MS = 1_764_300_000_000
+
+
+def _end_to_end(folder: Path, rate: float, seconds: int, n: int) -> tuple[float, int]:
+    """Simulator -> decode -> reducer -> hash chain -> SQLite, until all is on disk."""
+    catalog = list(load_catalog(sample_catalog_path()).products)
+    clock = VirtualClock(START_MS)
+    path = folder / f"e2e-{n}.live.db"
+    began = time.perf_counter()
+    session = LiveSession.start(
+        path, title="bench", catalog=catalog, clock=clock, session_id=f"b{n}"
+    )
+    run_virtual(
+        session, clock, Simulator("mega", seed=n, rate=rate), source="sim",
+        duration_ms=seconds * 1000, actions=auto_show([p.sku for p in catalog], seconds * 1000),
+    )  # fmt: skip
+    session.close()
+    elapsed = time.perf_counter() - began
+    return session.state.last_seq / elapsed, session.state.last_seq
+
+
+def _raw_insert(folder: Path, rows: int, n: int) -> float:
+    """The floor under the writer: prebuilt rows, executemany, 10,000 per transaction."""
+    conn = sqlite3.connect(folder / f"raw-{n}.db", isolation_level=None)
+    configure(conn)
+    migrate(conn)
+    data = encode_data({"user": "小鱼儿", "text": "有链接吗？多少钱"})
+    prev = "0" * 64
+    batch = []
+    for seq in range(1, rows + 1):
+        prev = row_hash(prev, seq, START_MS + seq, "comment", "sim", data)
+        batch.append((seq, START_MS + seq, "comment", "sim", data, prev))
+    began = time.perf_counter()
+    for i in range(0, rows, 10_000):
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO events (seq, ts_ms, kind, source, data, hash) VALUES (?, ?, ?, ?, ?, ?)",
+            batch[i : i + 10_000],
+        )
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - began
+    conn.close()
+    return rows / elapsed
+
+
+def _median(fn: Callable[[int], float], repeats: int) -> float:
+    return statistics.median(fn(n) for n in range(repeats))
+
+
+def bench_ingest(quick: bool) -> list[Figure]:
+    seconds, repeats = (5, 1) if quick else (20, 3)
+    rate = 150_000.0
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        results = [_end_to_end(folder, rate, seconds, n) for n in range(repeats)]
+        e2e = statistics.median(r[0] for r in results)
+        events = results[0][1]
+        raw = _median(lambda n: _raw_insert(folder, events, n), repeats)
+    return [
+        {"name": "ingest.simulated_end_to_end", "value": round(e2e), "unit": "events/s",
+         "limit": round(raw), "ratio": round(e2e / raw, 3), "events": events},
+        {"name": "ingest.sqlite_batched_insert", "value": round(raw), "unit": "rows/s"},
+    ]  # fmt: skip
+
+
+BENCHMARKS: dict[str, Callable[[bool], list[Figure]]] = {"ingest": bench_ingest}
+
+
+def machine() -> str:
+    import os
+
+    return f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs, SQLite {sqlite3.sqlite_version}"
+
+
+def run_benchmarks(which: list[str], *, quick: bool) -> list[Figure]:
+    figures: list[Figure] = []
+    for name in which:
+        figures += BENCHMARKS[name](quick)
+    return figures

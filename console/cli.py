@@ -1,0 +1,264 @@
+"""Every capability, headless. `live-console` alone opens the window."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from hashlib import sha256
+from pathlib import Path
+
+from console import __version__
+from console.domain.clock import RealClock, VirtualClock
+from console.domain.money import format_money
+from console.domain.script import ScriptError, auto_show, parse_script
+from console.engine.session import LiveSession
+from console.engine.virtual_run import run_virtual
+from console.feeds.simulator import PRESETS, Simulator
+from console.importers.sample import sample_catalog_path
+from console.importers.simple_csv import CatalogImportError, load_catalog
+from console.store.errors import SessionFileError
+from console.store.paths import data_dir, session_filename, sessions_dir
+from console.store.reader import load_state
+from console.store.summary import summarize
+from console.store.verify import verify
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input on the command line: message to stderr, exit 2."""
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be above zero")
+    return value
+
+
+def _start_ms(text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"--start {text!r} is not an ISO-8601 time such as 2026-11-28T20:00:00+08:00"
+        ) from None
+    return (
+        int(when.astimezone().timestamp() * 1000)
+        if when.tzinfo is None
+        else int(when.timestamp() * 1000)
+    )
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    start = _start_ms(args.start)
+    if start is None:
+        start = RealClock().now_ms() // 1000 * 1000
+    catalog_path = Path(args.catalog) if args.catalog else sample_catalog_path()
+    try:
+        catalog = list(load_catalog(catalog_path).products)
+    except (CatalogImportError, OSError) as e:
+        raise UsageError(f"catalog {catalog_path}: {e}") from None
+    skus = {p.sku for p in catalog} | {v.sku for p in catalog for v in p.variants}
+    duration_ms = round(args.duration * 1000)
+    if args.script:
+        try:
+            raw = json.loads(Path(args.script).read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError) as e:
+            raise UsageError(f"script {args.script}: {e}") from None
+        try:
+            actions = parse_script(raw, skus)
+        except ScriptError as e:
+            raise UsageError(f"script {args.script}: {e}") from None
+    else:
+        actions = auto_show([p.sku for p in catalog], duration_ms)
+    try:
+        feed = Simulator(args.preset, args.seed, args.rate)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    title = args.title or f"Practice ({args.preset}, seed {args.seed})"
+    out = (
+        Path(args.out)
+        if args.out
+        else sessions_dir(data_dir(args.data_dir)) / session_filename(start, title)
+    )
+    # The id is a digest of the inputs, so equal inputs give equal chains whatever the file name.
+    ident = json.dumps(
+        [args.preset, args.seed, args.rate, start, duration_ms, title,
+         [p.to_dict() for p in catalog], [(a.at_ms, a.action, a.fields) for a in actions]],
+        sort_keys=True, ensure_ascii=False,
+    )  # fmt: skip
+    sid = sha256(ident.encode()).hexdigest()[:32]
+    clock = VirtualClock(start)
+    session = LiveSession.start(out, title=title, catalog=catalog, clock=clock, session_id=sid)
+    try:
+        progress = (
+            None
+            if args.quiet
+            else lambda ms: print(f"\r  {ms // 60_000} min simulated", end="", file=sys.stderr)
+        )
+        run_virtual(
+            session,
+            clock,
+            feed,
+            source="sim",
+            duration_ms=duration_ms,
+            actions=actions,
+            progress=progress,
+        )
+    except ScriptError as e:
+        session.close()
+        raise UsageError(f"script {args.script}: {e}") from None
+    session.close()
+    if not args.quiet:
+        print(file=sys.stderr)
+    t = session.state.totals
+    print(
+        f"{out}\n{session.state.last_seq} events, {t.orders} orders, rejected {session.rejected_count}"
+    )
+    return EXIT_OK
+
+
+def _info(args: argparse.Namespace) -> int:
+    meta, state = load_state(Path(args.file))
+    summary = summarize(meta, state)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    cur = summary["currency"]
+    print(f"{summary['title']}  [{summary['status']}]")
+    print(f"  started   {summary['started_at']}   duration {summary['duration_s']:.0f} s")
+    print(f"  events    {summary['events']:,}")
+    print(f"  GMV       {format_money(summary['gmv_minor'], cur)}  orders {summary['orders']:,}"
+          f"  units {summary['units']:,}  peak viewers {summary['peak_viewers']:,}")  # fmt: skip
+    for p in summary["products"]:
+        print(
+            f"  {p['sku']:<16} {p['units']:>7,} units  {format_money(p['gmv_minor'], cur):>16}  {p['title']}"
+        )
+    print(f"  chain     {summary['chain_head']}")
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    result = verify(Path(args.file))
+    if result.intact:
+        print(f"intact: {result.events} events, chain head {result.chain_head}")
+        return EXIT_OK
+    where = f" at seq {result.first_bad_seq}" if result.first_bad_seq is not None else ""
+    print(f"BROKEN{where}: {result.reason}")
+    return EXIT_FAIL
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from console.bench import BENCHMARKS, run_benchmarks
+
+    unknown = sorted(set(args.which) - set(BENCHMARKS))
+    if unknown:
+        raise UsageError(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(BENCHMARKS)}")
+    figures = run_benchmarks(args.which or list(BENCHMARKS), quick=args.quick)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        for f in figures:
+            extra = f"  (limit {f['limit']:,.0f}, ratio {f['ratio']:.2f})" if "limit" in f else ""
+            print(f"{f['name']:<32} {f['value']:>14,.1f} {f['unit']}{extra}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="live-console",
+        description="Live Console: the control console for live-commerce sellers. "
+        "Without a command it opens the window.",
+    )
+    p.add_argument("--version", action="version", version=f"live-console {__version__}")
+    p.add_argument(
+        "--data-dir",
+        help="folder for sessions and settings (default: the platform's; env LIVE_CONSOLE_DATA_DIR)",
+    )
+    p.add_argument(
+        "--demo", action="store_true", help="open the window on a practice session (the default)"
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser(
+        "simulate", help="run a whole simulated session on a virtual clock, as fast as possible"
+    )
+    s.add_argument(
+        "--preset", choices=sorted(PRESETS), default="mid", help="audience size (default mid)"
+    )
+    s.add_argument(
+        "--duration",
+        type=_positive,
+        default=600.0,
+        help="seconds of session to simulate (default 600)",
+    )
+    s.add_argument(
+        "--seed", type=int, default=0, help="random seed; equal inputs give identical files"
+    )
+    s.add_argument("--out", help="session file to write (default: a new file in the data folder)")
+    s.add_argument(
+        "--start", help="ISO-8601 start time (default now); without an offset it is local time"
+    )
+    s.add_argument(
+        "--catalog",
+        help="catalog CSV: sku,title,price,stock[,image,compare_at] (default: the sample)",
+    )
+    s.add_argument("--script", help="show script JSON: a list of timed actions (see README)")
+    s.add_argument(
+        "--rate", type=_positive, help="audience events per second, overriding the preset"
+    )
+    s.add_argument("--title", help="session title")
+    s.add_argument("--quiet", action="store_true", help="no progress output")
+    s.set_defaults(run=_simulate)
+
+    i = sub.add_parser("info", help="summarize a session file")
+    i.add_argument("file")
+    i.add_argument("--json", action="store_true", help="machine-readable JSON")
+    i.set_defaults(run=_info)
+
+    v = sub.add_parser(
+        "verify", help="check a session file's hash chain and integrity (exit 1 if broken)"
+    )
+    v.add_argument("file")
+    v.set_defaults(run=_verify)
+
+    b = sub.add_parser("bench", help="measure throughput on this machine")
+    b.add_argument(
+        "which", nargs="*", metavar="NAME", help="benchmarks to run: ingest (default: all)"
+    )
+    b.add_argument("--quick", action="store_true", help="shorter runs")
+    b.add_argument("--json", action="store_true", help="print figures as JSON")
+    b.set_defaults(run=_bench)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from console.app import run_app
+
+        return run_app(data_dir(args.data_dir))
+    try:
+        code: int = args.run(args)
+    except UsageError as e:
+        print(f"live-console {args.command}: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except SessionFileError as e:
+        print(f"live-console {args.command}: {e}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

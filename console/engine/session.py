@@ -1,0 +1,233 @@
+"""The live session: every change goes feed -> decode -> check -> reduce -> log.
+
+A `LiveSession` owns the state, the hash chain's head and the writer. Feeds
+call `ingest` with batches of raw events; the operator's console, a show
+script or a remote call `command`. Both paths share one acceptance routine,
+so a show script and a live click produce identical log rows. Asyncio-free
+and Qt-free: the app drives it from its loop, `simulate` from a plain loop.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections import deque
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from console import __version__
+from console.domain.catalog import Product
+from console.domain.clock import Clock
+from console.domain.events import Event
+from console.domain.reducer import admit, apply
+from console.domain.state import SessionState
+from console.store.chain import encode_data, genesis, row_hash
+from console.store.errors import SessionFileError
+from console.store.lock import SessionLock
+from console.store.session_file import SessionMeta, create_session
+from console.store.writer import EventRow, MetricRow, RejectedRow, SessionWriter
+
+log = logging.getLogger("console.engine")
+
+MAX_PAYLOAD = 64 * 1024
+# What the comment and activity feed shows; kept in memory for the UI to pull.
+ACTIVITY_KINDS = frozenset(
+    {"comment", "order", "follow", "share", "gift", "marker", "comment_pinned"}
+)
+ACTIVITY_KEEP = 5000
+
+
+class CommandError(ValueError):
+    """An operator action that cannot be done; the message is for the operator."""
+
+
+def _payload(raw: Any) -> str:
+    try:
+        text = json.dumps(raw, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError):
+        text = repr(raw)
+    return text[:MAX_PAYLOAD]
+
+
+class LiveSession:
+    def __init__(self, path: Path, clock: Clock, writer: SessionWriter, lock: SessionLock,
+                 head: str) -> None:  # fmt: skip
+        self.path = path
+        self.clock = clock
+        self.state = SessionState()
+        self.writer = writer
+        self._lock = lock
+        self._head = head
+        self.rejected_count = 0
+        self.activity: deque[Event] = deque(maxlen=ACTIVITY_KEEP)
+
+    @classmethod
+    def start(
+        cls,
+        path: Path,
+        *,
+        title: str,
+        catalog: Sequence[Product],
+        clock: Clock,
+        currency: str = "CNY",
+        session_id: str | None = None,
+        flush_interval: float = 0.1,
+    ) -> LiveSession:
+        """Create the session file, log the start and the catalog, and go live."""
+        sid = session_id or uuid.uuid4().hex
+        start = clock.now_ms()
+        head = genesis(sid)
+        lock = SessionLock(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not lock.acquire():
+            raise SessionFileError(f"{path.name} is being recorded by another Live Console")
+        try:
+            meta = SessionMeta(sid, title, currency, __version__, start, "live", 0, head, head)
+            create_session(path, meta, catalog)
+        except BaseException:
+            lock.release()
+            raise
+        session = cls(path, clock, SessionWriter(path, sid, interval=flush_interval), lock, head)
+        try:
+            session.command(
+                "session_started",
+                {
+                    "session_id": sid,
+                    "title": title,
+                    "currency": currency,
+                    "app_version": __version__,
+                },
+            )
+            for product in catalog:
+                session.command("product_added", {"product": product.to_dict()})
+        except BaseException:
+            session.close()
+            raise
+        return session
+
+    # -- the one way in -----------------------------------------------------------------
+    def _accept(self, raw: Any, source: str, now: int, rows: list[EventRow]) -> Event | str:
+        """Admit, chain and apply one event; the reason if refused."""
+        ev = admit(self.state, raw, source, now)
+        if isinstance(ev, str):
+            return ev
+        text = encode_data(ev.data)
+        self._head = row_hash(self._head, ev.seq, ev.ts_ms, ev.kind, source, text)
+        apply(self.state, ev)
+        rows.append((ev.seq, ev.ts_ms, ev.kind, source, text, self._head))
+        if ev.kind in ACTIVITY_KINDS:
+            self.activity.append(ev)
+        return ev
+
+    def activity_after(self, seq: int) -> list[Event]:
+        """Feed-worthy events newer than `seq`, oldest first (at most the last 5,000)."""
+        out: list[Event] = []
+        for ev in reversed(self.activity):
+            if ev.seq <= seq:
+                break
+            out.append(ev)
+        out.reverse()
+        return out
+
+    def _metric_rows(self, since_ts: int) -> list[MetricRow]:
+        start = self.state.started_at_ms
+        if start is None:
+            return []
+        buckets = self.state.buckets
+        lo = max(0, (since_ts - start) // 1000)
+        return [
+            (sec, start + sec * 1000, *buckets[sec].as_tuple()) for sec in range(lo, len(buckets))
+        ]
+
+    def ingest(self, raws: Iterable[Any], source: str) -> int:
+        """Take a batch from a feed; refused events go to `rejected`. Returns accepted."""
+        now = self.clock.now_ms()
+        rows: list[EventRow] = []
+        rejected: list[RejectedRow] = []
+        since = now
+        for raw in raws:
+            result = self._accept(raw, source, now, rows)
+            if isinstance(result, str):
+                rejected.append((now, source, result, _payload(raw)))
+            elif result.ts_ms < since:
+                since = result.ts_ms
+        self.rejected_count += len(rejected)
+        if rows or rejected:
+            self.writer.submit(rows, self._metric_rows(since), rejected)
+        return len(rows)
+
+    def command(self, kind: str, data: dict[str, Any], source: str = "operator") -> Event:
+        """An operator action, logged like any event; CommandError if not allowed."""
+        rows: list[EventRow] = []
+        now = self.clock.now_ms()
+        result = self._accept({"kind": kind, **data}, source, now, rows)
+        if isinstance(result, str):
+            raise CommandError(result)
+        self.writer.submit(rows, self._metric_rows(result.ts_ms))
+        return result
+
+    # -- operator actions -----------------------------------------------------------------
+    def present(self, sku: str | None, source: str = "operator") -> Event:
+        return self.command("product_presented", {"sku": sku}, source)
+
+    def present_step(self, step: int, source: str = "operator") -> Event:
+        """Present the next (+1) or previous (-1) product in the queue, wrapping around."""
+        queue = self.state.queue
+        if not queue:
+            raise CommandError("the queue is empty")
+        current = self.state.presenting
+        if current is None:
+            target = queue[0] if step > 0 else queue[-1]
+        else:
+            target = queue[(queue.index(current) + step) % len(queue)]
+        return self.present(target, source)
+
+    def set_price(self, sku: str, price_minor: int, source: str = "operator") -> Event:
+        return self.command("price_changed", {"sku": sku, "price_minor": price_minor}, source)
+
+    def set_stock(self, sku: str, stock: int, source: str = "operator") -> Event:
+        return self.command("stock_changed", {"sku": sku, "stock": stock}, source)
+
+    def add_product(self, product: Product, source: str = "operator") -> Event:
+        return self.command("product_added", {"product": product.to_dict()}, source)
+
+    def update_product(self, product: Product, source: str = "operator") -> Event:
+        return self.command("product_updated", {"product": product.to_dict()}, source)
+
+    def remove_product(self, sku: str, source: str = "operator") -> Event:
+        return self.command("product_removed", {"sku": sku}, source)
+
+    def reorder(self, queue: list[str], source: str = "operator") -> Event:
+        return self.command("queue_reordered", {"queue": queue}, source)
+
+    def marker(self, text: str, source: str = "operator") -> Event:
+        return self.command("marker", {"text": text}, source)
+
+    def pin(self, comment: Event | None, source: str = "operator") -> Event:
+        """Pin a comment from the feed (None unpins)."""
+        if comment is None:
+            return self.command("comment_pinned", {}, source)
+        if comment.kind != "comment":
+            raise CommandError("only comments can be pinned")
+        data = {"seq": comment.seq, "user": comment.data["user"], "text": comment.data["text"]}
+        return self.command("comment_pinned", data, source)
+
+    def end(self, reason: str = "operator", source: str = "operator") -> Event:
+        ev = self.command("session_ended", {"reason": reason}, source)
+        self.writer.set_status("ended", ev.ts_ms)
+        return ev
+
+    @property
+    def ended(self) -> bool:
+        return self.state.ended_at_ms is not None
+
+    def close(self) -> None:
+        """Write everything and release the file. A session still live is ended first."""
+        try:
+            if not self.ended:
+                self.end("closed")
+            self.writer.close()
+        finally:
+            self._lock.release()
