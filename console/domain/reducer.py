@@ -208,6 +208,7 @@ def _viewers(state: SessionState, ev: Event, b: Bucket) -> None:
     t.viewers = online
     if online > t.peak_viewers:
         t.peak_viewers = online
+        state.peaks.append((ev.ts_ms, online))
     b.viewers = online
 
 
@@ -287,6 +288,7 @@ def _product_removed(state: SessionState, ev: Event) -> None:
     sku = ev.data["sku"]
     if state.presenting == sku:
         _stop_presenting(state, ev.ts_ms)
+        state.presentations.append((ev.ts_ms, None))
     state.products[sku].removed = True
     state.queue.remove(sku)
 
@@ -301,6 +303,7 @@ def _product_presented(state: SessionState, ev: Event) -> None:
     if sku is not None:
         state.presenting = sku
         state.products[sku].presented_since_ms = ev.ts_ms
+    state.presentations.append((ev.ts_ms, sku))
 
 
 def _units_named(state: SessionState, sku: str) -> list[SkuState]:

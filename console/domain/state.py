@@ -140,7 +140,11 @@ class SessionState:
     totals: Totals = field(default_factory=Totals)
     buckets: list[Bucket] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
+    # (ts_ms, product SKU or None): every change of the presenting product, for charts.
+    presentations: list[tuple[int, str | None]] = field(default_factory=list)
     pinned: PinnedComment | None = None
+    # (ts_ms, peak): each new peak of viewers online, so "peak a minute ago" is a bisect.
+    peaks: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def status(self) -> str:

@@ -219,6 +219,9 @@ class LiveSession:
         self.writer.set_status("ended", ev.ts_ms)
         return ev
 
+    def now_ms(self) -> int:
+        return self.clock.now_ms()
+
     @property
     def ended(self) -> bool:
         return self.state.ended_at_ms is not None

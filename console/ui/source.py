@@ -1,0 +1,25 @@
+"""What the console's widgets read: a live session, or (later) a replay.
+
+Widgets never hold the engine; they get a `ConsoleSource` to read on each
+frame and, where editing is allowed, a `LiveSession` to send commands to.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from console.domain.events import Event
+from console.domain.state import SessionState
+
+
+class ConsoleSource(Protocol):
+    @property
+    def state(self) -> SessionState: ...
+
+    def activity_after(self, seq: int) -> list[Event]:
+        """Feed-worthy events (comments, orders, follows, gifts, shares, markers) after `seq`."""
+        ...
+
+    def now_ms(self) -> int:
+        """The moment being shown: the clock when live, the cursor in a replay."""
+        ...
