@@ -1,0 +1,286 @@
+"""The settings dialog, generated from the schema in console/ui/settings.py.
+
+Editors hold their own copies of the values: nothing reaches the settings
+file until OK, and OK stores everything or nothing. A field that cannot be
+saved gets its message right under it, so the operator sees what to fix
+without a modal error box in the middle of a stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QKeySequenceEdit,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.store.paths import data_dir
+from console.ui.settings import (
+    PORTABLE,
+    SCHEMA,
+    SECTIONS,
+    Kind,
+    Setting,
+    Settings,
+    Value,
+    validate_all,
+)
+from console.ui.widgets import plain_label
+
+translate = QCoreApplication.translate
+
+
+class PathEditor(QWidget):
+    """A folder path typed or picked; empty means the standard folder."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.line = QLineEdit(self)
+        self.line.setPlaceholderText(
+            translate("SettingsDialog", "Standard folder: {0}").format(data_dir())
+        )
+        browse = QPushButton(translate("SettingsDialog", "Browse…"), self)
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.line, 1)
+        row.addWidget(browse)
+        self.setFocusProxy(self.line)
+
+    def _browse(self) -> None:
+        dialog = QFileDialog(self, translate("SettingsDialog", "Choose the data folder"))
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly)
+        if self.line.text().strip():
+            dialog.setDirectory(self.line.text().strip())
+        dialog.fileSelected.connect(self.line.setText)
+        dialog.open()
+
+    def read(self) -> object:
+        return self.line.text()
+
+    def write(self, value: Value) -> None:
+        self.line.setText(str(value))
+
+
+class TextEditor(QLineEdit):
+    def read(self) -> object:
+        return self.text()
+
+    def write(self, value: Value) -> None:
+        self.setText(str(value))
+
+
+class ChoiceEditor(QComboBox):
+    def __init__(self, setting: Setting, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        for value, label in setting.choices:
+            self.addItem(QCoreApplication.translate("Settings", label), value)
+
+    def read(self) -> object:
+        return self.currentData()
+
+    def write(self, value: Value) -> None:
+        self.setCurrentIndex(max(0, self.findData(value)))
+
+
+class HotkeyEditor(QKeySequenceEdit):
+    """One key or key combination: a live operator presses it blind, so no chords."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMaximumSequenceLength(1)
+        self.setClearButtonEnabled(True)
+
+    def read(self) -> object:
+        return self.keySequence().toString(PORTABLE)
+
+    def write(self, value: Value) -> None:
+        self.setKeySequence(QKeySequence.fromString(str(value), PORTABLE))
+
+
+class ListEditor(QPlainTextEdit):
+    """One entry per line: easier than commas for words that may contain them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setPlaceholderText(translate("SettingsDialog", "One per line"))
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * 6 + 12)
+
+    def read(self) -> object:
+        return self.toPlainText().splitlines()
+
+    def write(self, value: Value) -> None:
+        self.setPlainText("\n".join(value) if isinstance(value, list) else str(value))
+
+
+class IntEditor(QSpinBox):
+    def __init__(self, setting: Setting, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(setting.minimum, setting.maximum)
+        self.setGroupSeparatorShown(True)
+        self.setSingleStep(100)
+
+    def read(self) -> object:
+        return self.value()
+
+    def write(self, value: Value) -> None:
+        if isinstance(value, int):
+            self.setValue(value)
+
+
+Editor = PathEditor | TextEditor | ChoiceEditor | HotkeyEditor | ListEditor | IntEditor
+
+
+def make_editor(setting: Setting) -> Editor:
+    if setting.kind is Kind.PATH:
+        return PathEditor()
+    if setting.kind is Kind.CHOICE:
+        return ChoiceEditor(setting)
+    if setting.kind is Kind.HOTKEY:
+        return HotkeyEditor()
+    if setting.kind is Kind.LIST:
+        return ListEditor()
+    if setting.kind is Kind.INT:
+        return IntEditor(setting)
+    return TextEditor()
+
+
+class SettingsDialog(QDialog):
+    """Edits every setting in the schema; OK saves all of them or, if any is invalid, none."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle(self.tr("Settings"))
+        self.setMinimumWidth(560)
+        self.editors: dict[str, Editor] = {}
+        self.errors: dict[str, QLabel] = {}
+
+        body = QWidget()
+        column = QVBoxLayout(body)
+        problems = settings.problems()
+        if problems:
+            found = plain_label(
+                self.tr("Some saved settings could not be used:") + "\n" + "\n".join(problems),
+                object_name="formError",
+            )
+            found.setWordWrap(True)
+            column.addWidget(found)
+        for section in SECTIONS:
+            box = QGroupBox(section.title())
+            form = QFormLayout(box)
+            for setting in (s for s in SCHEMA if s.section == section.name):
+                form.addRow(*self._row(setting))
+            if section.name == "general":
+                note = plain_label(
+                    self.tr(
+                        "Language and data folder changes apply the next time Live Console starts."
+                    ),
+                    object_name="fieldHint",
+                )
+                note.setWordWrap(True)
+                form.addRow(note)
+            column.addWidget(box)
+        column.addStretch(1)
+        # One label column across all sections, so the editors line up.
+        labels = [label for label in body.findChildren(QLabel, "settingLabel")]
+        width = max(label.sizeHint().width() for label in labels)
+        for label in labels:
+            label.setMinimumWidth(width)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidget(body)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+
+        self.summary = plain_label(
+            self.tr("Nothing was saved: fix the marked settings."), object_name="formError"
+        )
+        self.summary.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.RestoreDefaults
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setProperty("primary", "true")
+        self.buttons.accepted.connect(self._try_accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.clicked.connect(self._clicked)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+        self.resize(620, 760)
+        self.show_values(settings.values())
+
+    def _row(self, setting: Setting) -> tuple[QLabel, QWidget]:
+        editor = make_editor(setting)
+        editor.setObjectName(f"setting_{setting.key}")
+        editor.setToolTip(setting.hint())
+        label = plain_label(setting.title(), object_name="settingLabel")
+        label.setBuddy(editor)
+        label.setToolTip(setting.hint())
+        error = plain_label(object_name="fieldError")
+        error.setWordWrap(True)
+        error.hide()
+        cell = QWidget()
+        stack = QVBoxLayout(cell)
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.setSpacing(2)
+        stack.addWidget(editor)
+        stack.addWidget(error)
+        self.editors[setting.key] = editor
+        self.errors[setting.key] = error
+        return label, cell
+
+    def show_values(self, values: Mapping[str, Value]) -> None:
+        for key, value in values.items():
+            self.editors[key].write(value)
+        self.show_errors({})
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        for key, label in self.errors.items():
+            label.setText(errors.get(key, ""))
+            label.setVisible(key in errors)
+        self.summary.setVisible(bool(errors))
+
+    def restore_defaults(self) -> None:
+        """Fill in the defaults; like any edit, they are saved only on OK."""
+        self.show_values({s.key: s.default for s in SCHEMA})
+
+    def _clicked(self, button: QAbstractButton) -> None:
+        if self.buttons.buttonRole(button) == QDialogButtonBox.ButtonRole.ResetRole:
+            self.restore_defaults()
+
+    def _try_accept(self) -> None:
+        values = {key: editor.read() for key, editor in self.editors.items()}
+        good, errors = validate_all(values)
+        self.show_errors(errors)
+        if errors:
+            first = next(s.key for s in SCHEMA if s.key in errors)
+            self.scroll_area.ensureWidgetVisible(self.editors[first])
+            self.editors[first].setFocus()
+            return
+        self.settings.update(good)
+        self.accept()

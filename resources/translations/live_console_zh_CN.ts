@@ -1,0 +1,889 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>Console</name>
+    <message>
+        <source>Built-in simulator (practice mode)</source>
+        <translation>内置模拟器（练习模式）</translation>
+    </message>
+    <message>
+        <source>Practice</source>
+        <translation>练习</translation>
+    </message>
+</context>
+<context>
+    <name>FeedModel</name>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>🛒 {0} bought {1} × {2} {3}</source>
+        <translation>🛒 {0} 购买了 {1} × {2} {3}</translation>
+    </message>
+    <message>
+        <source>Someone</source>
+        <translation>匿名用户</translation>
+    </message>
+    <message>
+        <source>➕ {0} followed</source>
+        <translation>➕ {0} 关注了主播</translation>
+    </message>
+    <message>
+        <source>↗ {0} shared the stream</source>
+        <translation>↗ {0} 分享了直播间</translation>
+    </message>
+    <message>
+        <source>🎁 {0} sent {1} × {2}</source>
+        <translation>🎁 {0} 送出 {1} × {2}</translation>
+    </message>
+    <message>
+        <source>📍 Marker: {0}</source>
+        <translation>📍 标记：{0}</translation>
+    </message>
+    <message>
+        <source>📌 Pinned {0}: {1}</source>
+        <translation>📌 已置顶 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>📌 Unpinned the comment</source>
+        <translation>📌 已取消置顶评论</translation>
+    </message>
+</context>
+<context>
+    <name>FeedPanel</name>
+    <message>
+        <source>Comments</source>
+        <translation>评论</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Follows</source>
+        <translation>关注</translation>
+    </message>
+    <message>
+        <source>Gifts</source>
+        <translation>礼物</translation>
+    </message>
+    <message>
+        <source>Shares</source>
+        <translation>分享</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>置顶</translation>
+    </message>
+    <message>
+        <source>Pin the selected comment for everyone (P)</source>
+        <translation>置顶选中的评论，所有观众可见 (P)</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>取消置顶</translation>
+    </message>
+    <message>
+        <source>Pin comment</source>
+        <translation>置顶评论</translation>
+    </message>
+    <message numerus="yes">
+        <source>↓ %n new</source>
+        <translation>
+            <numerusform>↓ %n 条新消息</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>KpiTiles</name>
+    <message>
+        <source>GMV</source>
+        <translation>成交金额</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单数</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>成交件数</translation>
+    </message>
+    <message>
+        <source>AOV</source>
+        <translation>客单价</translation>
+    </message>
+    <message>
+        <source>Viewers online</source>
+        <translation>在线人数</translation>
+    </message>
+    <message>
+        <source>Peak viewers</source>
+        <translation>最高在线</translation>
+    </message>
+    <message>
+        <source>Entries</source>
+        <translation>进场人数</translation>
+    </message>
+    <message>
+        <source>Conversion</source>
+        <translation>转化率</translation>
+    </message>
+    <message>
+        <source>UV value</source>
+        <translation>UV价值</translation>
+    </message>
+    <message>
+        <source>GPM</source>
+        <translation>千次观看成交额</translation>
+    </message>
+    <message>
+        <source>Likes</source>
+        <translation>点赞</translation>
+    </message>
+    <message>
+        <source>Comments</source>
+        <translation>评论</translation>
+    </message>
+    <message>
+        <source>Follows</source>
+        <translation>关注</translation>
+    </message>
+    <message>
+        <source>{0} in 1 min</source>
+        <translation>近 1 分钟 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>LiveCharts</name>
+    <message>
+        <source>Last 30 min</source>
+        <translation>近 30 分钟</translation>
+    </message>
+    <message>
+        <source>Whole session</source>
+        <translation>整场</translation>
+    </message>
+    <message>
+        <source>Orders / min</source>
+        <translation>订单数/分钟</translation>
+    </message>
+    <message>
+        <source>GMV / min</source>
+        <translation>成交金额/分钟</translation>
+    </message>
+    <message>
+        <source>Viewers online</source>
+        <translation>在线人数</translation>
+    </message>
+    <message>
+        <source>Comments / min</source>
+        <translation>评论/分钟</translation>
+    </message>
+    <message>
+        <source>Follows / min</source>
+        <translation>关注/分钟</translation>
+    </message>
+    <message>
+        <source>Likes / min</source>
+        <translation>点赞/分钟</translation>
+    </message>
+    <message>
+        <source>{time} · orders {orders} · GMV {gmv} · viewers {viewers} · comments {comments} · likes {likes} · follows {follows}</source>
+        <translation>{time} · 订单 {orders} · 成交金额 {gmv} · 在线 {viewers} · 评论 {comments} · 点赞 {likes} · 关注 {follows}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Live Console — {0}</source>
+        <translation>直播中控台 — {0}</translation>
+    </message>
+    <message>
+        <source>Product queue</source>
+        <translation>商品列表</translation>
+    </message>
+    <message>
+        <source>Now presenting</source>
+        <translation>讲解中</translation>
+    </message>
+    <message>
+        <source>Comments and activity</source>
+        <translation>评论与互动</translation>
+    </message>
+    <message>
+        <source>&amp;Session</source>
+        <translation>直播(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Add marker…</source>
+        <translation>添加标记…</translation>
+    </message>
+    <message>
+        <source>End session…</source>
+        <translation>结束直播…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>&amp;Products</source>
+        <translation>商品(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Add product…</source>
+        <translation>添加商品…</translation>
+    </message>
+    <message>
+        <source>Edit product…</source>
+        <translation>编辑商品…</translation>
+    </message>
+    <message>
+        <source>Duplicate product…</source>
+        <translation>复制商品…</translation>
+    </message>
+    <message>
+        <source>Remove product…</source>
+        <translation>移除商品…</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Reset layout</source>
+        <translation>重置布局</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Add marker</source>
+        <translation>添加标记</translation>
+    </message>
+    <message>
+        <source>What happened? (shown on the charts and in the review)</source>
+        <translation>发生了什么？（会显示在图表和复盘中）</translation>
+    </message>
+    <message>
+        <source>End session</source>
+        <translation>结束直播</translation>
+    </message>
+    <message>
+        <source>End “{0}” now? The session is saved and cannot be resumed.</source>
+        <translation>现在结束“{0}”吗？本场已保存，结束后无法继续。</translation>
+    </message>
+    <message>
+        <source>Quit Live Console</source>
+        <translation>退出直播中控台</translation>
+    </message>
+    <message>
+        <source>The session is live. Quit and end it? Everything so far is saved.</source>
+        <translation>正在直播。要退出并结束本场吗？目前的数据都已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>PresentingPanel</name>
+    <message>
+        <source>Nothing presenting.
+Select a product in the queue and press Enter.</source>
+        <translation>当前没有讲解中的商品。
+在商品列表中选中商品后按回车键。</translation>
+    </message>
+    <message>
+        <source>Stock left</source>
+        <translation>剩余库存</translation>
+    </message>
+    <message>
+        <source>Sold while presenting</source>
+        <translation>讲解期间成交</translation>
+    </message>
+    <message>
+        <source>Time presented</source>
+        <translation>已讲解时长</translation>
+    </message>
+    <message>
+        <source>Sold out</source>
+        <translation>已售罄</translation>
+    </message>
+    <message>
+        <source>{0} sold · {1}</source>
+        <translation>已售 {0} 件 · {1}</translation>
+    </message>
+</context>
+<context>
+    <name>ProductDialog</name>
+    <message>
+        <source>Add product</source>
+        <translation>添加商品</translation>
+    </message>
+    <message>
+        <source>Edit product</source>
+        <translation>编辑商品</translation>
+    </message>
+    <message>
+        <source>Duplicate product</source>
+        <translation>复制商品</translation>
+    </message>
+    <message>
+        <source>optional, the crossed-out price</source>
+        <translation>选填，划线价</translation>
+    </message>
+    <message>
+        <source>optional, a picture file</source>
+        <translation>选填，图片文件</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Price ({0})</source>
+        <translation>价格（{0}）</translation>
+    </message>
+    <message>
+        <source>Compare-at price</source>
+        <translation>划线价</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Variants {0} keep their own prices and stock.</source>
+        <translation>规格 {0} 保留各自的价格和库存。</translation>
+    </message>
+    <message>
+        <source>The session refused this product: {0}</source>
+        <translation>本场未接受此商品：{0}</translation>
+    </message>
+    <message>
+        <source>Enter a SKU.</source>
+        <translation>请输入 SKU。</translation>
+    </message>
+    <message>
+        <source>SKU “{0}” is already used by another product.</source>
+        <translation>SKU“{0}”已被其他商品使用。</translation>
+    </message>
+    <message>
+        <source>Enter a title.</source>
+        <translation>请输入标题。</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <source>This product cannot be saved: {0}</source>
+        <translation>无法保存此商品：{0}</translation>
+    </message>
+    <message>
+        <source>Enter the price, such as {0}.</source>
+        <translation>请输入价格，例如 {0}。</translation>
+    </message>
+    <message>
+        <source>{0}: use a dot for decimals, such as {1}, and no thousands separator.</source>
+        <translation>{0}：小数请用英文句点，例如 {1}，不要使用千位分隔符。</translation>
+    </message>
+    <message>
+        <source>{0} cannot be negative.</source>
+        <translation>{0}不能为负数。</translation>
+    </message>
+    <message>
+        <source>{0}: “{1}” is not a price in {2}; write digits such as {3}.</source>
+        <translation>{0}：“{1}”不是有效的 {2} 价格，请输入数字，例如 {3}。</translation>
+    </message>
+    <message>
+        <source>Stock cannot be negative.</source>
+        <translation>库存不能为负数。</translation>
+    </message>
+    <message>
+        <source>Stock must be a whole number, 0 or more.</source>
+        <translation>库存必须是 0 或以上的整数。</translation>
+    </message>
+    <message>
+        <source>Choose a product image</source>
+        <translation>选择商品图片</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.webp *.gif *.bmp)</translation>
+    </message>
+</context>
+<context>
+    <name>QueueModel</name>
+    <message>
+        <source>Presenting: {0}</source>
+        <translation>讲解中：{0}</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>Sold</source>
+        <translation>已售</translation>
+    </message>
+    <message>
+        <source>Picture</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Title; ▶ marks the product being presented</source>
+        <translation>商品标题；▶ 表示正在讲解的商品</translation>
+    </message>
+    <message>
+        <source>Stock keeping unit</source>
+        <translation>库存单位（SKU）</translation>
+    </message>
+    <message>
+        <source>Current price (listed price in brackets when it differs)</source>
+        <translation>当前价格（与标价不同时，括号内为标价）</translation>
+    </message>
+    <message>
+        <source>Units left</source>
+        <translation>剩余件数</translation>
+    </message>
+    <message>
+        <source>Units sold this session</source>
+        <translation>本场已售件数</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePanel</name>
+    <message>
+        <source>Filter by title or SKU</source>
+        <translation>按标题或 SKU 筛选</translation>
+    </message>
+    <message>
+        <source>Reordering is off while a filter is set.</source>
+        <translation>筛选时无法调整顺序。</translation>
+    </message>
+    <message>
+        <source>Present</source>
+        <translation>讲解</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Duplicate…</source>
+        <translation>复制…</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>移除…</translation>
+    </message>
+    <message>
+        <source>Drag a row, or press Ctrl+Up / Ctrl+Down, to reorder.</source>
+        <translation>拖动行，或按 Ctrl+Up / Ctrl+Down 调整顺序。</translation>
+    </message>
+    <message>
+        <source>Clear the filter to reorder the queue.</source>
+        <translation>清除筛选后才能调整商品顺序。</translation>
+    </message>
+    <message>
+        <source>Select a product in the queue first.</source>
+        <translation>请先在商品列表中选中一个商品。</translation>
+    </message>
+    <message>
+        <source>Remove product</source>
+        <translation>移除商品</translation>
+    </message>
+    <message>
+        <source>Remove “{0}” ({1}) from the queue? Its sales so far stay in the session.</source>
+        <translation>要从列表中移除“{0}”（{1}）吗？已有的销售记录仍保留在本场中。</translation>
+    </message>
+</context>
+<context>
+    <name>SessionBar</name>
+    <message>
+        <source>Saved to {0}</source>
+        <translation>保存至 {0}</translation>
+    </message>
+    <message>
+        <source>End session</source>
+        <translation>结束直播</translation>
+    </message>
+    <message>
+        <source>● LIVE</source>
+        <translation>● 直播中</translation>
+    </message>
+    <message>
+        <source>ENDED</source>
+        <translation>已结束</translation>
+    </message>
+</context>
+<context>
+    <name>Settings</name>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <source>Hotkeys</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Feed</source>
+        <translation>评论区</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>Where sessions are saved. Leave empty for the standard folder.</source>
+        <translation>直播记录的保存位置。留空则使用默认文件夹。</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>货币</translation>
+    </message>
+    <message>
+        <source>ISO 4217 code for prices in new sessions, such as CNY or USD.</source>
+        <translation>新场次价格所用的 ISO 4217 货币代码，例如 CNY 或 USD。</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Language of the console&apos;s menus, labels and messages.</source>
+        <translation>中控台菜单、标签和提示所用的语言。</translation>
+    </message>
+    <message>
+        <source>Same as the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>English</translation>
+    </message>
+    <message>
+        <source>简体中文</source>
+        <translation>简体中文</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Dark suits a dim studio; light suits a bright room.</source>
+        <translation>深色适合较暗的直播间，浅色适合明亮的环境。</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Next product</source>
+        <translation>下一个商品</translation>
+    </message>
+    <message>
+        <source>Present the next product in the queue.</source>
+        <translation>讲解列表中的下一个商品。</translation>
+    </message>
+    <message>
+        <source>Previous product</source>
+        <translation>上一个商品</translation>
+    </message>
+    <message>
+        <source>Present the previous product in the queue.</source>
+        <translation>讲解列表中的上一个商品。</translation>
+    </message>
+    <message>
+        <source>Present selected</source>
+        <translation>讲解选中商品</translation>
+    </message>
+    <message>
+        <source>Present the product selected in the queue.</source>
+        <translation>讲解列表中选中的商品。</translation>
+    </message>
+    <message>
+        <source>Pin comment</source>
+        <translation>置顶评论</translation>
+    </message>
+    <message>
+        <source>Pin the comment selected in the feed.</source>
+        <translation>置顶评论区中选中的评论。</translation>
+    </message>
+    <message>
+        <source>Add marker</source>
+        <translation>添加标记</translation>
+    </message>
+    <message>
+        <source>Mark a moment on the charts and in the review.</source>
+        <translation>在图表和复盘中标记当前时刻。</translation>
+    </message>
+    <message>
+        <source>Highlight keywords</source>
+        <translation>高亮关键词</translation>
+    </message>
+    <message>
+        <source>Comments containing any of these words are highlighted. One per line.</source>
+        <translation>包含任一关键词的评论会高亮显示。每行一个。</translation>
+    </message>
+    <message>
+        <source>Comments kept in the feed</source>
+        <translation>评论区保留条数</translation>
+    </message>
+    <message>
+        <source>Older comments leave the feed; the session file keeps them all.</source>
+        <translation>较早的评论会移出评论区，直播记录文件会保留全部评论。</translation>
+    </message>
+    <message>
+        <source>Chart time span</source>
+        <translation>图表时间范围</translation>
+    </message>
+    <message>
+        <source>How much of the session the live charts show.</source>
+        <translation>实时图表显示多长时间的数据。</translation>
+    </message>
+    <message>
+        <source>Last 30 minutes</source>
+        <translation>最近 30 分钟</translation>
+    </message>
+    <message>
+        <source>Whole session</source>
+        <translation>整场</translation>
+    </message>
+    <message>
+        <source>There is no setting “{0}”</source>
+        <translation>没有名为“{0}”的设置</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>{0}: {1} is also the key for “{2}”</source>
+        <translation>{0}：{1} 已是“{2}”的快捷键</translation>
+    </message>
+    <message>
+        <source>expected text, not “{0}”</source>
+        <translation>应为文本，而不是“{0}”</translation>
+    </message>
+    <message>
+        <source>use a full path, such as {0}</source>
+        <translation>请填写完整路径，例如 {0}</translation>
+    </message>
+    <message>
+        <source>{0} is a file, not a folder</source>
+        <translation>{0} 是文件，不是文件夹</translation>
+    </message>
+    <message>
+        <source>“{0}” is not a currency code; use three letters, such as CNY</source>
+        <translation>“{0}”不是货币代码，请填写三个字母，例如 CNY</translation>
+    </message>
+    <message>
+        <source>“{0}” is not one of {1}</source>
+        <translation>“{0}”不在可选值 {1} 中</translation>
+    </message>
+    <message>
+        <source>choose a key</source>
+        <translation>请设置一个按键</translation>
+    </message>
+    <message>
+        <source>“{0}” is not a single key or key combination</source>
+        <translation>“{0}”不是单个按键或组合键</translation>
+    </message>
+    <message>
+        <source>expected a list of words, not “{0}”</source>
+        <translation>应为关键词列表，而不是“{0}”</translation>
+    </message>
+    <message>
+        <source>expected a whole number, not “{0}”</source>
+        <translation>应为整数，而不是“{0}”</translation>
+    </message>
+    <message>
+        <source>{0} is outside {1}–{2}</source>
+        <translation>{0} 不在 {1}–{2} 范围内</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>空</translation>
+    </message>
+    <message>
+        <source>{0}; using the default ({1})</source>
+        <translation>{0}；已改用默认值（{1}）</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Standard folder: {0}</source>
+        <translation>默认文件夹：{0}</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose the data folder</source>
+        <translation>选择数据文件夹</translation>
+    </message>
+    <message>
+        <source>One per line</source>
+        <translation>每行一个</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Some saved settings could not be used:</source>
+        <translation>部分已保存的设置无效：</translation>
+    </message>
+    <message>
+        <source>Language and data folder changes apply the next time Live Console starts.</source>
+        <translation>语言和数据文件夹的更改将在下次启动直播中控台时生效。</translation>
+    </message>
+    <message>
+        <source>Nothing was saved: fix the marked settings.</source>
+        <translation>未保存任何更改：请先修正标出的设置。</translation>
+    </message>
+</context>
+<context>
+    <name>StartDialog</name>
+    <message>
+        <source>Start a session — Live Console</source>
+        <translation>开始直播 — 直播中控台</translation>
+    </message>
+    <message>
+        <source>Practice</source>
+        <translation>练习</translation>
+    </message>
+    <message>
+        <source>Practice: small room (tens of viewers)</source>
+        <translation>练习：小直播间（几十人在线）</translation>
+    </message>
+    <message>
+        <source>Practice: busy room (about 2,000 online)</source>
+        <translation>练习：热门直播间（约 2,000 人在线）</translation>
+    </message>
+    <message>
+        <source>Practice: mega stream (300,000 online)</source>
+        <translation>练习：超大直播间（30 万人在线）</translation>
+    </message>
+    <message>
+        <source>Sample catalog (12 products)</source>
+        <translation>示例商品表（12 个商品）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>直播标题</translation>
+    </message>
+    <message>
+        <source>Audience</source>
+        <translation>观众</translation>
+    </message>
+    <message>
+        <source>Catalog CSV</source>
+        <translation>商品 CSV 文件</translation>
+    </message>
+    <message>
+        <source>Start session</source>
+        <translation>开始直播</translation>
+    </message>
+    <message>
+        <source>Choose a catalog CSV</source>
+        <translation>选择商品 CSV 文件</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Give the session a title.</source>
+        <translation>请填写本场直播的标题。</translation>
+    </message>
+    <message>
+        <source>The catalog cannot be used: {0}</source>
+        <translation>无法使用该商品表：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>StatusPanel</name>
+    <message>
+        <source>● Feed connected</source>
+        <translation>● 数据源已连接</translation>
+    </message>
+    <message>
+        <source>◌ Feed reconnecting</source>
+        <translation>◌ 数据源重连中</translation>
+    </message>
+    <message>
+        <source>○ Feed offline</source>
+        <translation>○ 数据源离线</translation>
+    </message>
+    <message>
+        <source>■ Session ended</source>
+        <translation>■ 直播已结束</translation>
+    </message>
+    <message>
+        <source>{0:,.0f} events/s</source>
+        <translation>{0:,.0f} 条事件/秒</translation>
+    </message>
+    <message>
+        <source>⚠ Not saved yet: {0}</source>
+        <translation>⚠ 尚未保存：{0}</translation>
+    </message>
+    <message>
+        <source>write lag {0:.0f} ms</source>
+        <translation>写入延迟 {0:.0f} 毫秒</translation>
+    </message>
+</context>
+</TS>
