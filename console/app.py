@@ -1,57 +1,221 @@
-"""The composition root: QApplication, the qasync loop, the session and the window."""
+"""The composition root: QApplication, the qasync loop, settings, the session and the window.
+
+Only this module knows every room. It starts a session on a feed, opens the
+window on it, and on quit stops the feed and closes the session file cleanly.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from console.domain.clock import RealClock
+from console import __version__
+from console.domain.clock import RealClock, VirtualClock
+from console.domain.script import auto_show
 from console.engine.realtime import RealtimeFeed
 from console.engine.session import LiveSession
+from console.engine.virtual_run import run_virtual
 from console.feeds.simulator import Simulator
 from console.importers.sample import sample_catalog_path
-from console.importers.simple_csv import load_catalog
-from console.store.paths import session_filename, sessions_dir
+from console.importers.simple_csv import CatalogImportError, load_catalog
+from console.store.errors import SessionFileError
+from console.store.paths import ENV_DATA_DIR, data_dir, session_filename, sessions_dir
+from console.ui.i18n import install_translator
 from console.ui.main_window import MainWindow
+from console.ui.settings import Settings
+from console.ui.settings_dialog import SettingsDialog
+from console.ui.start_dialog import SessionPlan, StartDialog
+from console.ui.theme import apply_theme
 
 log = logging.getLogger("console.app")
 
 
-def start_practice(data_dir: Path) -> tuple[LiveSession, Simulator]:
-    clock = RealClock()
-    title = "Practice"
-    path = sessions_dir(data_dir) / session_filename(clock.now_ms(), title)
-    catalog = list(load_catalog(sample_catalog_path()).products)
-    session = LiveSession.start(path, title=title, catalog=catalog, clock=clock)
-    return session, Simulator("mid", seed=random.randrange(1 << 30))
+@dataclass
+class AppOptions:
+    data_dir: Path | None = None  # --data-dir: sessions and settings.ini both live there
+    demo: bool = False
+    preset: str = "mid"
+    rate: float | None = None
+    warmup_min: float = 0.0
+    catalog: Path | None = None
+    language: str | None = None
+    theme: str | None = None
+    self_test: bool = False
+    screenshot: Path | None = None
+    after_s: float = 3.0
 
 
-def run_app(data_dir: Path) -> int:
+class Console:
+    """One running console: its session, its feed and its window."""
+
+    def __init__(self, app: QApplication, options: AppOptions, settings: Settings) -> None:
+        self.app = app
+        self.options = options
+        self.settings = settings
+        self.session: LiveSession | None = None
+        self.feed: RealtimeFeed | None = None
+        self.window: MainWindow | None = None
+        self.quit = asyncio.Event()
+
+    def start(self, plan: SessionPlan) -> None:
+        catalog = list(load_catalog(plan.catalog or sample_catalog_path()).products)
+        real = RealClock()
+        warmup_ms = round(plan.warmup_min * 60_000)
+        clock = VirtualClock(real.now_ms() - warmup_ms) if warmup_ms else real
+        assert self.options.data_dir is not None
+        path = sessions_dir(self.options.data_dir) / session_filename(clock.now_ms(), plan.title)
+        currency = str(self.settings.get("currency"))
+        session = LiveSession.start(
+            path, title=plan.title, catalog=catalog, clock=clock, currency=currency
+        )
+        sim = Simulator(plan.preset, seed=random.randrange(1 << 30), rate=plan.rate)
+        if isinstance(clock, VirtualClock):
+            queue = list(session.state.queue)
+            run_virtual(session, clock, sim, source="sim", duration_ms=warmup_ms,
+                        actions=auto_show(queue, warmup_ms, slot_ms=4 * 60_000), end=False)  # fmt: skip
+            session.clock = real
+        elif session.state.queue:
+            session.present_step(+1)
+        self.session = session
+        self.feed = RealtimeFeed(session, sim, real, source="sim")
+        self.feed.start()
+        self.window = MainWindow(session, self.settings, self.feed_state)
+        self.window.end_requested.connect(self.end_session)
+        self.window.settings_requested.connect(self.open_settings)
+        self.window.destroyed.connect(self.quit.set)
+        self.window.show()
+
+    def feed_state(self) -> tuple[str, str]:
+        if self.session is None or self.session.ended:
+            return "ended", ""
+        if self.feed is not None and self.feed.running:
+            return "connected", self.tr_simulator()
+        return "offline", ""
+
+    def tr_simulator(self) -> str:
+        return QApplication.translate("Console", "Built-in simulator (practice mode)")
+
+    def end_session(self) -> None:
+        if self.session is not None and not self.session.ended:
+            self.session.end("operator")
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self.window)
+        dialog.accepted.connect(self.apply_settings)
+        dialog.open()
+
+    def apply_settings(self) -> None:
+        apply_theme(self.app, str(self.settings.get("theme")))
+        if self.window is not None:
+            self.window.apply_hotkeys()
+            self.window.feed.set_keywords(list(self.settings.get("feed.keywords")))
+            self.window.feed.set_cap(int(self.settings.get("feed.cap")))
+            self.window.charts.set_window(str(self.settings.get("charts.window")))
+            self.window.charts.set_dark(self.settings.get("theme") == "dark")
+
+    async def shutdown(self) -> None:
+        if self.feed is not None:
+            await self.feed.stop()
+        if self.session is not None:
+            self.session.close()
+
+
+def self_check(console: Console) -> str | None:
+    """Why the self-test failed, or None: the window drew, events flowed and reached the file."""
+    w, s = console.window, console.session
+    if w is None or s is None:
+        return "the console did not start"
+    if w.frames < 5:
+        return f"only {w.frames} frames were drawn"
+    image = w.grab().toImage()
+    if image.isNull() or image.width() < 400:
+        return "the window did not render"
+    if s.state.totals.events < 10:
+        return f"only {s.state.totals.events} events arrived from the simulator"
+    s.writer.flush()
+    if s.writer.committed_seq < s.state.totals.events // 2:
+        return "events did not reach the session file"
+    return None
+
+
+async def _run(app: QApplication, options: AppOptions, settings: Settings) -> int:
+    console = Console(app, options, settings)
+    if options.demo or options.self_test or options.screenshot:
+        plan = SessionPlan(
+            title=QApplication.translate("Console", "Practice"), preset=options.preset,
+            rate=options.rate, warmup_min=options.warmup_min, catalog=options.catalog,
+        )  # fmt: skip
+    else:
+        dialog = StartDialog(default_catalog=options.catalog)
+        chosen: asyncio.Future[SessionPlan | None] = asyncio.get_running_loop().create_future()
+
+        def picked_plan(_result: int) -> None:
+            if not chosen.done():
+                chosen.set_result(dialog.plan())
+
+        dialog.finished.connect(picked_plan)
+        dialog.open()
+        picked = await chosen
+        if picked is None:
+            return 0
+        plan = picked
+    try:
+        console.start(plan)
+    except (SessionFileError, CatalogImportError, OSError) as e:
+        QMessageBox.critical(None, "Live Console", str(e))
+        return 1
+    result: list[int] = [0]
+    if options.self_test or options.screenshot:
+
+        def finish() -> None:
+            if options.screenshot and console.window is not None:
+                console.window.grab().save(str(options.screenshot))
+                print(f"screenshot saved to {options.screenshot}")
+            if options.self_test:
+                reason = self_check(console)
+                print(
+                    f"self-test failed: {reason}" if reason else "self-test passed",
+                    file=sys.stderr if reason else sys.stdout,
+                )
+                result[0] = 1 if reason else 0
+            if console.window is not None:
+                console.window.confirm_close = False
+                console.window.close()
+            console.quit.set()
+
+        QTimer.singleShot(round(options.after_s * 1000), finish)
+    await console.quit.wait()
+    await console.shutdown()
+    return result[0]
+
+
+def run_app(options: AppOptions) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName("Live Console")
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    session, sim = start_practice(data_dir)
-    window = MainWindow(session)
-    window.show()
-    quit_event = asyncio.Event()
-    app.aboutToQuit.connect(quit_event.set)
-
-    async def main() -> None:
-        feed = RealtimeFeed(session, sim, session.clock, source="sim")
-        feed.start()
-        QTimer.singleShot(0, lambda: session.present_step(+1))
-        await quit_event.wait()
-        await feed.stop()
-        session.close()
-
-    with loop:
-        loop.run_until_complete(main())
-    return 0
+    app.setApplicationVersion(__version__)
+    app.setQuitOnLastWindowClosed(False)
+    if options.data_dir is not None:
+        qsettings = QSettings(str(options.data_dir / "settings.ini"), QSettings.Format.IniFormat)
+    else:  # the platform's config folder, so the data folder itself can be a setting
+        qsettings = QSettings(
+            QSettings.Format.IniFormat, QSettings.Scope.UserScope, "live-console", "settings"
+        )
+    settings = Settings(qsettings)
+    if options.data_dir is None:
+        chosen = str(settings.get("data_dir"))
+        options.data_dir = data_dir(None if os.environ.get(ENV_DATA_DIR) else chosen or None)
+    options.data_dir.mkdir(parents=True, exist_ok=True)
+    install_translator(app, options.language or str(settings.get("language")))
+    apply_theme(app, options.theme or str(settings.get("theme")))
+    code: int = qasync.run(_run(app, options, settings))
+    return code

@@ -92,7 +92,15 @@ def bench_ingest(quick: bool) -> list[Figure]:
     ]  # fmt: skip
 
 
-BENCHMARKS: dict[str, Callable[[bool], list[Figure]]] = {"ingest": bench_ingest}
+def bench_ui(quick: bool) -> list[Figure]:
+    """The live window at 20,000 events/s, then a chart frame over a 12-hour session."""
+    from console.ui.chart_bench import bench_chart_frame  # Qt only when asked for
+    from console.ui.window_bench import bench_ui as window
+
+    return window(quick) + bench_chart_frame(quick)
+
+
+BENCHMARKS: dict[str, Callable[[bool], list[Figure]]] = {"ingest": bench_ingest, "ui": bench_ui}
 
 
 def machine() -> str:

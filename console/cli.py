@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from hashlib import sha256
@@ -173,6 +174,23 @@ def _bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _window(args: argparse.Namespace) -> int:
+    from console.app import AppOptions, run_app
+
+    # A self-test must not leave a practice session in the merchant's library.
+    if args.self_test and not args.data_dir:
+        root: Path | None = Path(tempfile.mkdtemp(prefix="live-console-self-test-"))
+    else:
+        root = Path(args.data_dir).expanduser() if args.data_dir else None
+    options = AppOptions(
+        data_dir=root, demo=args.demo, preset=args.gui_preset, rate=args.gui_rate,
+        warmup_min=max(0.0, args.warmup), catalog=Path(args.gui_catalog) if args.gui_catalog else None,
+        language=args.lang, theme=args.theme, self_test=args.self_test,
+        screenshot=Path(args.screenshot) if args.screenshot else None, after_s=args.after,
+    )  # fmt: skip
+    return run_app(options)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="live-console",
@@ -184,8 +202,57 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         help="folder for sessions and settings (default: the platform's; env LIVE_CONSOLE_DATA_DIR)",
     )
-    p.add_argument(
-        "--demo", action="store_true", help="open the window on a practice session (the default)"
+    gui = p.add_argument_group("window options (without a command)")
+    gui.add_argument(
+        "--demo",
+        action="store_true",
+        help="skip the start screen: a practice session on the simulator",
+    )
+    gui.add_argument(
+        "--audience",
+        dest="gui_preset",
+        choices=sorted(PRESETS),
+        default="mid",
+        help="practice audience size (default mid)",
+    )
+    gui.add_argument(
+        "--rate",
+        dest="gui_rate",
+        type=_positive,
+        help="practice events per second, overriding the audience size",
+    )
+    gui.add_argument(
+        "--warmup",
+        type=float,
+        default=0.0,
+        metavar="MINUTES",
+        help="start the practice session with this much simulated history",
+    )
+    gui.add_argument("--catalog", dest="gui_catalog", help="catalog CSV for the session")
+    gui.add_argument(
+        "--lang",
+        choices=["system", "en", "zh_CN"],
+        help="user-interface language (default: the setting)",
+    )
+    gui.add_argument(
+        "--theme", choices=["dark", "light"], help="colour theme (default: the setting)"
+    )
+    gui.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the window on the simulator, check it renders and records, exit 0 or 1",
+    )
+    gui.add_argument(
+        "--screenshot",
+        metavar="FILE",
+        help="save a PNG of the window after --after seconds, then quit",
+    )
+    gui.add_argument(
+        "--after",
+        type=_positive,
+        default=3.0,
+        metavar="SECONDS",
+        help="when to check or take the screenshot (default 3)",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -233,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bench", help="measure throughput on this machine")
     b.add_argument(
-        "which", nargs="*", metavar="NAME", help="benchmarks to run: ingest (default: all)"
+        "which", nargs="*", metavar="NAME", help="benchmarks to run: ingest, ui (default: all)"
     )
     b.add_argument("--quick", action="store_true", help="shorter runs")
     b.add_argument("--json", action="store_true", help="print figures as JSON")
@@ -244,9 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
-        from console.app import run_app
-
-        return run_app(data_dir(args.data_dir))
+        return _window(args)
     try:
         code: int = args.run(args)
     except UsageError as e:

@@ -23,6 +23,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.gui)
 
 
+@pytest.fixture(autouse=True)
+def _english_numbers(request: pytest.FixtureRequest) -> None:
+    """Widgets format for the default QLocale; pin it so "1,234" means the same everywhere."""
+    if request.node.get_closest_marker("gui"):
+        from PySide6.QtCore import QLocale
+
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+
+
 @pytest.fixture
 def clock() -> VirtualClock:
     return VirtualClock(START_MS)

@@ -41,19 +41,10 @@ class Bucket:
 
 
 @dataclass(slots=True)
-class Totals:
-    events: int = 0
-    orders: int = 0
-    units: int = 0
-    gmv_minor: int = 0
-    comments: int = 0
-    likes: int = 0
-    follows: int = 0
-    shares: int = 0
-    gifts: int = 0
+class Totals(Bucket):
+    """The whole session so far: a bucket's counts plus what only totals have."""
+
     gift_value_minor: int = 0
-    entries: int = 0
-    viewers: int = 0
     peak_viewers: int = 0
 
     @property

@@ -50,10 +50,14 @@ def run_virtual(
     actions: list[ScriptAction],
     tick_ms: int = 100,
     progress: Callable[[int], None] | None = None,
+    end: bool = True,
 ) -> None:
-    """Step `feed` until `duration_ms` of virtual time or an `end` action, then end."""
+    """Step `feed` until `duration_ms` of virtual time or an `end` action, then end.
+
+    With `end=False` the session stays live: a practice session's warm-up.
+    """
     start = clock.now_ms()
-    end = start + duration_ms
+    stop = start + duration_ms
     pending = sorted(actions, key=lambda a: a.at_ms)
     i = 0
     last = start
@@ -64,9 +68,9 @@ def run_virtual(
             if session.ended:
                 return
         now = clock.now_ms()
-        if now >= end:
+        if now >= stop:
             break
-        nxt = min(now + tick_ms, end)
+        nxt = min(now + tick_ms, stop)
         if i < len(pending):
             nxt = min(nxt, start + pending[i].at_ms)
         clock.set(nxt)
@@ -75,5 +79,5 @@ def run_virtual(
             last = nxt
             if progress is not None and (nxt - start) % 60_000 < tick_ms:
                 progress(nxt - start)
-    if not session.ended:
+    if end and not session.ended:
         session.end("duration")

@@ -1,152 +1,250 @@
-"""The console window: queue, presenting product, KPIs, status.
+"""The console window: the panels in docks, one frame timer, the operator's keys.
 
-It never touches the database or a socket: it reads the engine's state on a
-frame timer (the UI pulls) and sends operator actions as commands.
+The window owns no data. Each frame it asks every panel to `refresh()` from
+the session's state (the UI pulls); keys and buttons become session commands,
+so everything the operator does is in the log.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QDockWidget,
+    QInputDialog,
     QMainWindow,
     QMessageBox,
-    QPushButton,
-    QVBoxLayout,
+    QSplitter,
     QWidget,
 )
 
-from console.domain.money import format_money
 from console.engine.session import CommandError, LiveSession
+from console.ui.charts import LiveCharts
+from console.ui.feed import FeedPanel
+from console.ui.kpis import KpiTiles
+from console.ui.presenting import PresentingPanel
+from console.ui.queue import QueuePanel
+from console.ui.session_bar import SessionBar
+from console.ui.settings import Settings
+from console.ui.status import FeedState, StatusPanel
 
-FRAME_MS = 100
-
-
-def plain_label(text: str = "") -> QLabel:
-    """A label that never interprets viewer- or file-supplied text as HTML."""
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
+FRAME_MS = 50  # 20 Hz: smooth countdowns, cheap enough at 20,000 events/s
+LAYOUT_VERSION = 1
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: LiveSession) -> None:
-        super().__init__()
+    end_requested = Signal()
+    settings_requested = Signal()
+
+    def __init__(self, session: LiveSession, settings: Settings, feed_state: FeedState,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
         self.session = session
+        self.settings = settings
+        self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Live Console — {0}").format(session.state.title))
-        self.resize(1100, 700)
+        self.resize(1366, 768)
 
-        self.queue = QListWidget()
-        self.queue.itemDoubleClicked.connect(self._present_item)
-        self.presenting = plain_label()
-        self.presenting.setObjectName("presenting")
-        self.presenting.setStyleSheet("font-size: 22px; font-weight: 600;")
-        self.presenting.setWordWrap(True)
+        self.session_bar = SessionBar(session, session.path)
+        self.session_bar.end_clicked.connect(self.confirm_end)
+        self.kpis = KpiTiles(session)
+        self.charts = LiveCharts(session)
+        self.charts.set_window(str(settings.get("charts.window")))
+        self.charts.set_dark(settings.get("theme") == "dark")
+        self.charts.window_changed.connect(lambda mode: settings.set("charts.window", mode))
+        self.queue = QueuePanel(session, session)
+        self.queue.error.connect(self.show_error)
+        self.presenting = PresentingPanel(session)
+        self.feed = FeedPanel(session, pin=session.pin)
+        self.feed.set_keywords(list(settings.get("feed.keywords")))
+        self.feed.set_cap(int(settings.get("feed.cap")))
+        self.status = StatusPanel(session, feed_state, self._writer_state, session.path.name)
+        self.statusBar().addWidget(self.status, 1)
 
-        self.kpis: dict[str, QLabel] = {}
-        grid = QGridLayout()
-        names = [("gmv", self.tr("GMV")), ("orders", self.tr("Orders")), ("units", self.tr("Units")),
-                 ("aov", self.tr("AOV")), ("viewers", self.tr("Viewers online")),
-                 ("peak", self.tr("Peak")), ("entries", self.tr("Entries")),
-                 ("likes", self.tr("Likes")), ("comments", self.tr("Comments"))]  # fmt: skip
-        for i, (key, caption) in enumerate(names):
-            value = plain_label("0")
-            value.setObjectName(f"kpi_{key}")
-            value.setStyleSheet("font-size: 20px; font-weight: 600;")
-            grid.addWidget(plain_label(caption), (i // 3) * 2, i % 3)
-            grid.addWidget(value, (i // 3) * 2 + 1, i % 3)
-            self.kpis[key] = value
-
-        prev_btn = QPushButton(self.tr("◀ Previous (PgUp)"))
-        next_btn = QPushButton(self.tr("Next (PgDown) ▶"))
-        prev_btn.clicked.connect(lambda: self.step(-1))
-        next_btn.clicked.connect(lambda: self.step(+1))
-        QShortcut(QKeySequence(Qt.Key.Key_PageDown), self, lambda: self.step(+1))
-        QShortcut(QKeySequence(Qt.Key.Key_PageUp), self, lambda: self.step(-1))
-
-        buttons = QHBoxLayout()
-        buttons.addWidget(prev_btn)
-        buttons.addWidget(next_btn)
-        right = QVBoxLayout()
-        right.addWidget(plain_label(self.tr("Now presenting")))
-        right.addWidget(self.presenting)
-        right.addLayout(buttons)
-        right.addLayout(grid)
-        right.addStretch(1)
-        body = QHBoxLayout()
-        body.addWidget(self.queue, 2)
-        body.addLayout(right, 3)
-        central = QWidget()
-        central.setLayout(body)
+        central = QSplitter(Qt.Orientation.Vertical)
+        central.addWidget(self.session_bar)
+        central.addWidget(self.kpis)
+        central.addWidget(self.charts)
+        central.setStretchFactor(2, 1)
+        central.setChildrenCollapsible(False)
         self.setCentralWidget(central)
+        self.docks = {
+            "queue": self._dock("queue", self.tr("Product queue"), self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "presenting": self._dock("presenting", self.tr("Now presenting"), self.presenting, Qt.DockWidgetArea.RightDockWidgetArea),
+            "feed": self._dock("feed", self.tr("Comments and activity"), self.feed, Qt.DockWidgetArea.RightDockWidgetArea),
+        }  # fmt: skip
+        self.resizeDocks([self.docks["queue"]], [440], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["presenting"]], [400], Qt.Orientation.Horizontal)
+        self._build_menus()
+        self.shortcuts: dict[str, QShortcut] = {}
+        self.apply_hotkeys()
+        self._restore_layout()
 
-        self.status = plain_label()
-        self.statusBar().addWidget(self.status)
-        self._last_events = 0
+        self.panels: list[Callable[[], None]] = [
+            self.session_bar.refresh, self.kpis.refresh, self.charts.refresh,
+            self.queue.refresh, self.presenting.refresh, self.feed.refresh, self.status.refresh,
+        ]  # fmt: skip
         self.frames = 0
+        self.last_frame_ms = 0.0
+        self.confirm_close = True
         self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self.refresh)
         self.timer.start(FRAME_MS)
         self.refresh()
 
-    def step(self, direction: int) -> None:
-        try:
-            self.session.present_step(direction)
-        except CommandError as e:
-            QMessageBox.warning(self, self.tr("Cannot present"), str(e))
-        self.refresh()
-
-    def _present_item(self, item: QListWidgetItem) -> None:
-        try:
-            self.session.present(item.data(Qt.ItemDataRole.UserRole))
-        except CommandError as e:
-            QMessageBox.warning(self, self.tr("Cannot present"), str(e))
-        self.refresh()
-
-    def refresh(self) -> None:
-        """One frame: read the state, update what changed."""
-        self.frames += 1
-        s = self.session.state
-        t = s.totals
-        cur = s.currency
-        values = {
-            "gmv": format_money(t.gmv_minor, cur), "orders": f"{t.orders:,}", "units": f"{t.units:,}",
-            "aov": format_money(t.aov_minor, cur), "viewers": f"{t.viewers:,}",
-            "peak": f"{t.peak_viewers:,}", "entries": f"{t.entries:,}",
-            "likes": f"{t.likes:,}", "comments": f"{t.comments:,}",
-        }  # fmt: skip
-        for key, text in values.items():
-            if self.kpis[key].text() != text:
-                self.kpis[key].setText(text)
-        rows = [
-            f"{'▶ ' if sku == s.presenting else '   '}{s.products[sku].product.title}   "
-            f"{format_money(s.price_of(sku), cur)}   {self.tr('stock')} {s.stock_of(sku)}   "
-            f"{self.tr('sold')} {s.products[sku].units}"
-            for sku in s.queue
-        ]
-        if self.queue.count() != len(rows):
-            self.queue.clear()
-            for sku in s.queue:
-                item = QListWidgetItem()
-                item.setData(Qt.ItemDataRole.UserRole, sku)
-                self.queue.addItem(item)
-        for i, (sku, text) in enumerate(zip(s.queue, rows, strict=True)):
-            item = self.queue.item(i)
-            if item.text() != text:
-                item.setText(text)
-                item.setData(Qt.ItemDataRole.UserRole, sku)
-        title = s.products[s.presenting].product.title if s.presenting else self.tr("(nothing)")
-        if self.presenting.text() != title:
-            self.presenting.setText(title)
-        rate = (t.events - self._last_events) * 1000 // FRAME_MS
-        self._last_events = t.events
-        self.status.setText(
-            self.tr("Simulator live · {0} events/s · write lag {1:.0f} ms · {2}").format(
-                rate, self.session.writer.lag_ms(), self.session.path.name
-            )
+    # -- layout ---------------------------------------------------------------------------
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        session_menu = bar.addMenu(self.tr("&Session"))
+        self.marker_action = QAction(self.tr("Add marker…"), self)
+        self.marker_action.triggered.connect(self.ask_marker)
+        session_menu.addAction(self.marker_action)
+        end = QAction(self.tr("End session…"), self)
+        end.triggered.connect(self.confirm_end)
+        session_menu.addAction(end)
+        session_menu.addSeparator()
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        session_menu.addAction(quit_action)
+        products = bar.addMenu(self.tr("&Products"))
+        for text, slot in (
+            (self.tr("Add product…"), self.queue.add),
+            (self.tr("Edit product…"), self.queue.edit_selected),
+            (self.tr("Duplicate product…"), self.queue.duplicate_selected),
+            (self.tr("Remove product…"), self.queue.remove_selected),
+        ):
+            action = QAction(text, self)
+            action.triggered.connect(slot)
+            products.addAction(action)
+        view = bar.addMenu(self.tr("&View"))
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        reset = QAction(self.tr("Reset layout"), self)
+        reset.triggered.connect(self.reset_layout)
+        view.addAction(reset)
+        settings = QAction(self.tr("Settings…"), self)
+        settings.setShortcut(QKeySequence.StandardKey.Preferences)
+        settings.triggered.connect(self.settings_requested)
+        bar.addAction(settings)
+
+    def apply_hotkeys(self) -> None:
+        """(Re)bind the operator's keys from settings; they work wherever focus is in the window."""
+        actions: dict[str, Callable[[], None]] = {
+            "hotkeys.next": self.queue.present_next,
+            "hotkeys.previous": self.queue.present_previous,
+            "hotkeys.present": self.queue.present_selected,
+            "hotkeys.pin": self.feed.pin_selected,
+            "hotkeys.marker": self.ask_marker,
+        }
+        for key, slot in actions.items():
+            seq = QKeySequence(str(self.settings.get(key)))
+            if key in self.shortcuts:
+                self.shortcuts[key].setKey(seq)
+            else:
+                self.shortcuts[key] = QShortcut(seq, self, slot)
+
+    def _layout_settings(self) -> QSettings:
+        return self.settings.qsettings
+
+    def _restore_layout(self) -> None:
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        qs = self._layout_settings()
+        geometry, state = qs.value("window/geometry"), qs.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        qs = self._layout_settings()
+        qs.setValue("window/geometry", self.saveGeometry())
+        qs.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        qs.sync()
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in self.docks.values():
+            dock.show()
+
+    # -- frames ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        began = time.perf_counter()
+        for panel in self.panels:
+            panel()
+        self.frames += 1
+        self.last_frame_ms = (time.perf_counter() - began) * 1000
+
+    # -- operator actions -----------------------------------------------------------------
+    def _writer_state(self) -> tuple[float, str | None]:
+        return self.session.writer.lag_ms(), self.session.writer.error
+
+    def show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def ask_marker(self) -> None:
+        if self.session.ended:
+            return
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("Add marker"))
+        dialog.setLabelText(self.tr("What happened? (shown on the charts and in the review)"))
+        dialog.textValueSelected.connect(self.add_marker)
+        dialog.open()
+
+    def add_marker(self, text: str) -> None:
+        try:
+            self.session.marker(text.strip())
+        except CommandError as e:
+            self.show_error(str(e))
+
+    def confirm_end(self) -> None:
+        if self.session.ended:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("End session"),
+            self.tr("End “{0}” now? The session is saved and cannot be resumed.").format(self.session.state.title),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )  # fmt: skip
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(self._end_answered)
+        box.open()
+
+    def _end_answered(self, result: int) -> None:
+        if result == QMessageBox.StandardButton.Yes:
+            self.end_requested.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Quitting mid-stream by accident would end the session: ask first."""
+        if self.confirm_close and not self.session.ended:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Quit Live Console"),
+                self.tr("The session is live. Quit and end it? Everything so far is saved."),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.save_layout()
+        self.timer.stop()
+        super().closeEvent(event)

@@ -18,3 +18,12 @@ def plain_label(text: str = "", parent: QWidget | None = None, *, object_name: s
     if object_name:
         label.setObjectName(object_name)
     return label
+
+
+def set_style_state(widget: QWidget, name: str, value: str) -> None:
+    """Set a dynamic property that the QSS selects on, and restyle only if it changed."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)

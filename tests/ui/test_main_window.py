@@ -1,50 +1,121 @@
-"""The window driven like a user: keys, clicks, what the labels say."""
+"""The whole window driven like an operator: keys, menus, dialogs, layout."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from console.domain.catalog import Product
 from console.domain.clock import VirtualClock
 from console.engine.session import LiveSession
 from console.ui.main_window import MainWindow
+from console.ui.settings import Settings
 
 
-def test_hotkeys_present_next_and_previous(qtbot: QtBot, session: LiveSession) -> None:
-    w = MainWindow(session)
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot: QtBot, session: LiveSession, settings: Settings) -> MainWindow:
+    w = MainWindow(session, settings, lambda: ("connected", "test feed"))
+    w.confirm_close = False
     qtbot.addWidget(w)
     w.show()
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow)
-    qtbot.keyClick(w, Qt.Key.Key_PageDown)
-    assert session.state.presenting == "MASK"
-    qtbot.keyClick(w, Qt.Key.Key_PageDown)
-    qtbot.keyClick(w, Qt.Key.Key_PageUp)
-    assert session.state.presenting == "MASK"
-    assert w.presenting.text() == "保湿面膜 10片"
-    assert w.queue.item(0).text().startswith("▶ ")
+    return w
 
 
-def test_kpis_follow_the_state_on_the_frame_timer(qtbot: QtBot, session: LiveSession) -> None:
-    w = MainWindow(session)
-    qtbot.addWidget(w)
+def test_hotkeys_present_next_and_previous(
+    qtbot: QtBot, window: MainWindow, session: LiveSession
+) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    assert session.state.presenting == "MASK"
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    assert session.state.presenting == "TEA"
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)
+    assert session.state.presenting == "MASK"
+
+
+def test_hotkeys_follow_settings(
+    qtbot: QtBot, window: MainWindow, session: LiveSession, settings: Settings
+) -> None:
+    settings.set("hotkeys.next", "F8")
+    window.apply_hotkeys()
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    assert session.state.presenting == "MASK"
+
+
+def test_kpis_follow_the_state_on_the_frame_timer(
+    qtbot: QtBot, window: MainWindow, session: LiveSession
+) -> None:
     session.ingest([{"kind": "order", "order_id": "1", "sku": "TEA", "qty": 2},
                     {"kind": "viewers", "online": 1234}], "sim")  # fmt: skip
-    qtbot.waitUntil(lambda: w.kpis["gmv"].text() == "¥258.00", timeout=2000)
-    assert w.kpis["viewers"].text() == "1,234"
+    qtbot.waitUntil(lambda: window.kpis.tiles["gmv_minor"].value.text() == "¥258.00", timeout=3000)
+    assert window.kpis.tiles["viewers"].value.text() == "1,234"
+    assert "+¥258.00" in window.kpis.tiles["gmv_minor"].delta.text()
 
 
-def test_titles_are_plain_text(qtbot: QtBot, tmp_path: Path) -> None:
+def test_marker_from_the_keyboard(qtbot: QtBot, window: MainWindow, session: LiveSession) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_M)
+    dialog = window.findChild(QInputDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.setTextValue("抽奖开始 giveaway")
+    dialog.accept()
+    assert session.state.markers[-1].text == "抽奖开始 giveaway"
+
+
+def test_end_session_asks_first(qtbot: QtBot, window: MainWindow, session: LiveSession) -> None:
+    window.end_requested.connect(lambda: session.end("operator"))
+    window.session_bar.end_button.click()
+    box = window.findChild(QMessageBox)
+    assert box is not None
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert not session.ended
+    window.session_bar.end_button.click()
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    boxes[-1].button(QMessageBox.StandardButton.Yes).click()
+    assert session.ended
+    qtbot.waitUntil(lambda: window.session_bar.pill.text() == "ENDED")
+    assert not window.session_bar.end_button.isEnabled()
+
+
+def test_layout_is_saved_and_restored(
+    qtbot: QtBot, session: LiveSession, settings: Settings
+) -> None:
+    first = MainWindow(session, settings, lambda: ("connected", ""))
+    qtbot.addWidget(first)
+    first.confirm_close = False
+    first.show()
+    first.docks["feed"].hide()
+    first.close()
+    second = MainWindow(session, settings, lambda: ("connected", ""))
+    qtbot.addWidget(second)
+    second.show()
+    assert not second.docks["feed"].isVisible()
+    second.reset_layout()
+    assert second.docks["feed"].isVisible()
+    second.confirm_close = False
+
+
+def test_titles_stay_plain_text(qtbot: QtBot, tmp_path: Path, settings: Settings) -> None:
+    from console.domain.catalog import Product
+
     evil = "<img src=x onerror=alert(1)>"
-    s = LiveSession.start(tmp_path / "x.live.db", title="X", clock=VirtualClock(1_764_316_800_000),
+    s = LiveSession.start(tmp_path / "x.live.db", title="<b>X</b>", clock=VirtualClock(1_764_316_800_000),
                           catalog=[Product("EVIL", evil, 100, 5)])  # fmt: skip
-    w = MainWindow(s)
+    w = MainWindow(s, settings, lambda: ("connected", ""))
+    w.confirm_close = False
     qtbot.addWidget(w)
     s.present("EVIL")
     w.refresh()
-    assert w.presenting.text() == evil
-    assert w.presenting.textFormat() == Qt.TextFormat.PlainText
+    assert w.session_bar.title.text() == "<b>X</b>"
+    assert w.session_bar.title.textFormat() == Qt.TextFormat.PlainText
+    QApplication.processEvents()
     s.close()

@@ -1,0 +1,86 @@
+"""`bench ui`: the live window under load, measured the way a user feels it.
+
+Event-loop lag is how late a 10 ms asyncio timer fires while the simulator
+pours events in and the window redraws: the delay a key press would see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+Figure = dict[str, Any]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def bench_ui(quick: bool) -> list[Figure]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from console.domain.clock import RealClock
+    from console.engine.realtime import RealtimeFeed
+    from console.engine.session import LiveSession
+    from console.feeds.simulator import Simulator
+    from console.importers.sample import sample_catalog_path
+    from console.importers.simple_csv import load_catalog
+    from console.ui.main_window import MainWindow
+    from console.ui.settings import Settings
+
+    app = QApplication.instance() or QApplication([])
+    seconds = 5.0 if quick else 30.0
+    rate = 20_000.0
+    lags: list[float] = []
+    frames: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        catalog = list(load_catalog(sample_catalog_path()).products)
+        session = LiveSession.start(
+            folder / "ui.live.db", title="bench", catalog=catalog, clock=RealClock()
+        )
+        settings = Settings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(session, settings, lambda: ("connected", ""))
+        window.confirm_close = False
+        window.show()
+
+        async def measure() -> None:
+            feed = RealtimeFeed(
+                session, Simulator("mid", seed=1, rate=rate), session.clock, source="sim"
+            )
+            feed.start()
+            session.present_step(+1)
+            end = time.perf_counter() + seconds
+            frames_seen = window.frames
+            while time.perf_counter() < end:
+                t0 = time.perf_counter()
+                await asyncio.sleep(0.01)
+                lags.append((time.perf_counter() - t0 - 0.01) * 1000)
+                if window.frames != frames_seen:
+                    frames_seen = window.frames
+                    frames.append(window.last_frame_ms)
+            await feed.stop()
+
+        qasync.run(measure())
+        events = session.state.totals.events
+        window.close()
+        session.close()
+    assert isinstance(app, QApplication)
+    return [
+        {"name": "ui.loop_lag_p50", "value": round(statistics.median(lags), 2), "unit": "ms"},
+        {"name": "ui.loop_lag_p99", "value": round(_percentile(lags, 0.99), 2), "unit": "ms",
+         "limit": 50.0, "ratio": round(_percentile(lags, 0.99) / 50.0, 3)},
+        {"name": "ui.frame_median", "value": round(statistics.median(frames), 2), "unit": "ms"},
+        {"name": "ui.frame_p99", "value": round(_percentile(frames, 0.99), 2), "unit": "ms"},
+        {"name": "ui.events_per_second", "value": round(events / seconds), "unit": "events/s",
+         "limit": rate, "ratio": round(events / seconds / rate, 3)},
+    ]  # fmt: skip

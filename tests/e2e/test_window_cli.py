@@ -1,0 +1,50 @@
+"""The real app in a real process: --self-test and --screenshot, offscreen."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+
+def run(*args: str | Path, data: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUTF8": "1"}
+    return subprocess.run([sys.executable, "-m", "console", "--data-dir", str(data), *map(str, args)],
+                          capture_output=True, text=True, timeout=180, env=env)  # fmt: skip
+
+
+@pytest.mark.slow
+def test_self_test_passes(tmp_path: Path) -> None:
+    r = run("--self-test", "--after", "3", data=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "self-test passed" in r.stdout
+    sessions = list((tmp_path / "sessions").glob("*.live.db"))
+    assert len(sessions) == 1
+    verify = subprocess.run([sys.executable, "-m", "console", "info", str(sessions[0]), "--json"],
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert '"status": "ended"' in verify.stdout
+
+
+@pytest.mark.slow
+def test_screenshot_of_a_busy_session(tmp_path: Path) -> None:
+    png = tmp_path / "shot.png"
+    r = run(
+        "--demo",
+        "--warmup",
+        "3",
+        "--screenshot",
+        png,
+        "--after",
+        "2",
+        "--lang",
+        "en",
+        data=tmp_path,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    image = QImage(str(png))
+    assert not image.isNull()
+    assert image.width() >= 1000
