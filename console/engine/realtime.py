@@ -21,12 +21,13 @@ class RealtimeFeed:
     """Steps `feed` every `tick` seconds of wall time until stopped."""
 
     def __init__(self, session: LiveSession, feed: SteppedFeed, clock: Clock, *, source: str,
-                 tick: float = 0.1) -> None:  # fmt: skip
+                 tick: float = 0.05, chunk: int = 500) -> None:  # fmt: skip
         self.session = session
         self.feed = feed
         self.clock = clock
         self.source = source
         self.tick = tick
+        self.chunk = chunk
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:

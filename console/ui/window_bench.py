@@ -28,6 +28,7 @@ def bench_ui(quick: bool) -> list[Figure]:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from console.app import tune_gc
     from console.domain.clock import RealClock
     from console.engine.realtime import RealtimeFeed
     from console.engine.session import LiveSession
@@ -52,6 +53,7 @@ def bench_ui(quick: bool) -> list[Figure]:
         window = MainWindow(session, settings, lambda: ("connected", ""))
         window.confirm_close = False
         window.show()
+        tune_gc()
 
         async def measure() -> None:
             feed = RealtimeFeed(
@@ -59,6 +61,7 @@ def bench_ui(quick: bool) -> list[Figure]:
             )
             feed.start()
             session.present_step(+1)
+            await asyncio.sleep(1.0)  # first frames load fonts and draw thumbnails: not load
             end = time.perf_counter() + seconds
             frames_seen = window.frames
             while time.perf_counter() < end:
@@ -71,7 +74,7 @@ def bench_ui(quick: bool) -> list[Figure]:
             await feed.stop()
 
         qasync.run(measure())
-        events = session.state.totals.events
+        events = session.state.totals.events / (seconds + 1.0)
         window.close()
         session.close()
     assert isinstance(app, QApplication)
@@ -81,6 +84,6 @@ def bench_ui(quick: bool) -> list[Figure]:
          "limit": 50.0, "ratio": round(_percentile(lags, 0.99) / 50.0, 3)},
         {"name": "ui.frame_median", "value": round(statistics.median(frames), 2), "unit": "ms"},
         {"name": "ui.frame_p99", "value": round(_percentile(frames, 0.99), 2), "unit": "ms"},
-        {"name": "ui.events_per_second", "value": round(events / seconds), "unit": "events/s",
-         "limit": rate, "ratio": round(events / seconds / rate, 3)},
+        {"name": "ui.events_per_second", "value": round(events), "unit": "events/s",
+         "limit": rate, "ratio": round(events / rate, 3)},
     ]  # fmt: skip
