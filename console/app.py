@@ -93,7 +93,13 @@ class Console:
         self.window.end_requested.connect(self.end_session)
         self.window.settings_requested.connect(self.open_settings)
         self.window.destroyed.connect(self.quit.set)
-        self.window.show()
+        if self.window.restored:
+            self.window.show()
+        else:  # first start: use the screen; a console beside the camera wants the room
+            screen = self.app.primaryScreen()
+            if screen is not None:
+                self.window.setGeometry(screen.availableGeometry())
+            self.window.show()
 
     def feed_state(self) -> tuple[str, str]:
         if self.session is None or self.session.ended:

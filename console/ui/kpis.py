@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from console.domain.metrics import Kpis, minute_change
 from console.ui.formatting import count, money, percent
@@ -44,6 +44,7 @@ TILES = (
 
 
 TILE_WIDTH = 150
+COMPACT_TILE_WIDTH = 118
 
 
 class KpiTile(QFrame):
@@ -51,13 +52,15 @@ class KpiTile(QFrame):
         super().__init__(parent)
         self.setObjectName("kpiTile")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(0)
-        self.setMinimumWidth(TILE_WIDTH - 10)
+        self.setMinimumWidth(COMPACT_TILE_WIDTH - 8)
         self.caption = plain_label(caption, object_name="kpiCaption")
         self.value = plain_label("–", object_name="kpiValue")
         self.delta = plain_label("", object_name="kpiDelta")
         for w in (self.caption, self.value, self.delta):
+            # Tiles reflow to fit; a long figure must not push the window off a laptop screen.
+            w.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             layout.addWidget(w)
 
     def show_values(self, value: str, delta: str, trend: str) -> None:
@@ -97,10 +100,14 @@ class KpiTiles(QWidget):
         self.setMinimumHeight(rows * tile_height + (rows - 1) * self.grid.spacing())
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(3 * TILE_WIDTH, self.minimumHeight())
+        return QSize(4 * COMPACT_TILE_WIDTH, self.minimumHeight())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._arrange(max(3, min(7, event.size().width() // TILE_WIDTH)))
+        width = event.size().width()
+        compact = width < 7 * TILE_WIDTH
+        for tile in self.tiles.values():
+            set_style_state(tile.value, "compact", "true" if compact else "false")
+        self._arrange(min(7, max(4, width // (COMPACT_TILE_WIDTH if compact else TILE_WIDTH))))
         super().resizeEvent(event)
 
     def _formatter(self, kind: str) -> Callable[[int | float], str]:
@@ -124,5 +131,5 @@ class KpiTiles(QWidget):
             else:
                 delta = f"{'+' if d >= 0 else '−'}{fmt(abs(d))}"
             trend = "up" if d > 0 else "down" if d < 0 else "flat"
-            label = QCoreApplication.translate("KpiTiles", "{0} in 1 min").format(delta)
+            label = QCoreApplication.translate("KpiTiles", "{0} /min").format(delta)
             self.tiles[spec.key].show_values(fmt(value), label, trend)

@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         self._default_state = self.saveState(LAYOUT_VERSION)
         qs = self._layout_settings()
         geometry, state = qs.value("window/geometry"), qs.value("window/state")
+        self.restored = geometry is not None
         if geometry is not None:
             self.restoreGeometry(geometry)
         if state is not None:

@@ -15,15 +15,11 @@ from dataclasses import replace
 from itertools import count
 from typing import Literal
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +27,7 @@ from PySide6.QtWidgets import (
 from console.domain.catalog import MAX_SKU, MAX_TITLE, CatalogError, Product, product_from_dict
 from console.domain.money import MoneyError, parse_price, to_decimal_text
 from console.engine.session import CommandError
-from console.ui.widgets import plain_label
+from console.ui.widgets import PathField, plain_label
 
 Mode = Literal["add", "edit", "duplicate"]
 EXAMPLE_PRICE_MINOR = 5990  # shown as "59.90" (or "5990" in a currency without decimals)
@@ -101,11 +97,11 @@ class ProductDialog(QDialog):
         self.stock.setPlaceholderText("0")
         self.image = self._line("image")
         self.image.setPlaceholderText(self.tr("optional, a picture file"))
-        browse = QPushButton(self.tr("Browse…"))
-        browse.clicked.connect(self.browse_image)
-        image_row = QHBoxLayout()
-        image_row.addWidget(self.image, 1)
-        image_row.addWidget(browse)
+        image_row = PathField(
+            self.image,
+            self.tr("Choose a product image"),
+            self.tr("Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp)"),
+        )
 
         form = QFormLayout()
         form.addRow(self.tr("SKU"), self.sku)
@@ -264,15 +260,3 @@ class ProductDialog(QDialog):
         return int(text)
 
     # -- image ----------------------------------------------------------------------------
-    def browse_image(self) -> None:
-        """Pick a picture file; opened with `open()` so no nested event loop runs under qasync."""
-        chooser = QFileDialog(
-            self,
-            self.tr("Choose a product image"),
-            self.image.text(),
-            self.tr("Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp)"),
-        )
-        chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
-        chooser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        chooser.fileSelected.connect(self.image.setText)
-        chooser.open()

@@ -434,7 +434,7 @@ class QueuePanel(QWidget):
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(COL_THUMB, THUMB_SIZE + 10)
         # SKUs can be long; the title is what the operator reads, so it gets the room.
-        header.resizeSection(COL_SKU, 96)
+        header.resizeSection(COL_SKU, 84)
         self._fitted_at = -FIT_COLUMNS_EVERY_S
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setMinimumWidth(400)

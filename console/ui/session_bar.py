@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from console.ui.formatting import duration
@@ -24,17 +24,14 @@ class SessionBar(QWidget):
         self.pill = plain_label(object_name="livePill")
         self.title = plain_label(source.state.title, object_name="sessionTitle")
         self.elapsed = plain_label(object_name="sessionElapsed")
-        self.path = plain_label(object_name="sessionPath")
-        self.path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.path.setToolTip(str(path))
-        self.path.setText(self.tr("Saved to {0}").format(path.name))
+        # The file name is in the status bar; the full path is a hover away.
+        self.title.setToolTip(self.tr("Saved to {0}").format(path))
         self.end_button = QPushButton(self.tr("End session"))
         self.end_button.setProperty("danger", "true")
         self.end_button.clicked.connect(self.end_clicked)
         for w in (self.pill, self.title, self.elapsed):
             layout.addWidget(w)
         layout.addStretch(1)
-        layout.addWidget(self.path)
         layout.addWidget(self.end_button)
 
     def refresh(self) -> None:

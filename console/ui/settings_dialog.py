@@ -17,16 +17,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QKeySequenceEdit,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -44,36 +41,21 @@ from console.ui.settings import (
     Value,
     validate_all,
 )
-from console.ui.widgets import plain_label
+from console.ui.widgets import PathField, plain_label
 
 translate = QCoreApplication.translate
 
 
-class PathEditor(QWidget):
+class PathEditor(PathField):
     """A folder path typed or picked; empty means the standard folder."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.line = QLineEdit(self)
-        self.line.setPlaceholderText(
+        line = QLineEdit()
+        line.setPlaceholderText(
             translate("SettingsDialog", "Standard folder: {0}").format(data_dir())
         )
-        browse = QPushButton(translate("SettingsDialog", "Browse…"), self)
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.line, 1)
-        row.addWidget(browse)
-        self.setFocusProxy(self.line)
-
-    def _browse(self) -> None:
-        dialog = QFileDialog(self, translate("SettingsDialog", "Choose the data folder"))
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly)
-        if self.line.text().strip():
-            dialog.setDirectory(self.line.text().strip())
-        dialog.fileSelected.connect(self.line.setText)
-        dialog.open()
+        caption = translate("SettingsDialog", "Choose the data folder")
+        super().__init__(line, caption, folder=True, parent=parent)
 
     def read(self) -> object:
         return self.line.text()

@@ -11,15 +11,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from console.importers.simple_csv import CatalogImportError, load_catalog
-from console.ui.widgets import plain_label
+from console.ui.widgets import PathField, plain_label
 
 
 @dataclass(frozen=True)
@@ -48,11 +46,7 @@ class StartDialog(QDialog):
         self.source.setCurrentIndex(1)
         self.catalog = QLineEdit(str(default_catalog) if default_catalog else "")
         self.catalog.setPlaceholderText(self.tr("Sample catalog (12 products)"))
-        browse = QPushButton(self.tr("Browse…"))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.catalog, 1)
-        row.addWidget(browse)
+        row = PathField(self.catalog, self.tr("Choose a catalog CSV"), self.tr("CSV files (*.csv)"))
         form = QFormLayout()
         form.addRow(self.tr("Title"), self.title)
         form.addRow(self.tr("Audience"), self.source)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 
 def plain_label(text: str = "", parent: QWidget | None = None, *, object_name: str = "") -> QLabel:
@@ -27,3 +27,37 @@ def set_style_state(widget: QWidget, name: str, value: str) -> None:
     widget.setProperty(name, value)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+
+
+class PathField(QWidget):
+    """A path typed into `line` or picked with Browse….
+
+    The chooser opens with `open()`, never `exec()`: a nested event loop inside
+    the qasync loop breaks running tasks (STYLE.md, qasync pitfalls).
+    """
+
+    def __init__(self, line: QLineEdit, caption: str, name_filter: str = "", *,
+                 folder: bool = False, parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.line = line
+        self.caption = caption
+        self.name_filter = name_filter
+        self.folder = folder
+        self.browse = QPushButton(QCoreApplication.translate("PathField", "Browse…"), self)
+        self.browse.clicked.connect(self.choose)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(line, 1)
+        row.addWidget(self.browse)
+        self.setFocusProxy(line)
+
+    def choose(self) -> None:
+        chooser = QFileDialog(self, self.caption, self.line.text().strip(), self.name_filter)
+        if self.folder:
+            chooser.setFileMode(QFileDialog.FileMode.Directory)
+            chooser.setOption(QFileDialog.Option.ShowDirsOnly)
+        else:
+            chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
+        chooser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        chooser.fileSelected.connect(self.line.setText)
+        chooser.open()

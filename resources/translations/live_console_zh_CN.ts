@@ -155,8 +155,8 @@
         <translation>关注</translation>
     </message>
     <message>
-        <source>{0} in 1 min</source>
-        <translation>近 1 分钟 {0}</translation>
+        <source>{0} /min</source>
+        <translation>{0} /分钟</translation>
     </message>
 </context>
 <context>
@@ -290,6 +290,13 @@
     </message>
 </context>
 <context>
+    <name>PathField</name>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+</context>
+<context>
     <name>PresentingPanel</name>
     <message>
         <source>Nothing presenting.
@@ -339,10 +346,6 @@ Select a product in the queue and press Enter.</source>
     <message>
         <source>optional, a picture file</source>
         <translation>选填，图片文件</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
     </message>
     <message>
         <source>SKU</source>
@@ -764,10 +767,6 @@ Select a product in the queue and press Enter.</source>
         <translation>默认文件夹：{0}</translation>
     </message>
     <message>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
-    </message>
-    <message>
         <source>Choose the data folder</source>
         <translation>选择数据文件夹</translation>
     </message>
@@ -817,10 +816,6 @@ Select a product in the queue and press Enter.</source>
     <message>
         <source>Sample catalog (12 products)</source>
         <translation>示例商品表（12 个商品）</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
     </message>
     <message>
         <source>Title</source>
