@@ -7,6 +7,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
 from hashlib import sha256
 from pathlib import Path
@@ -16,7 +17,7 @@ from console.domain.clock import RealClock, VirtualClock
 from console.domain.money import format_money
 from console.domain.script import ScriptError, auto_show, parse_script
 from console.engine.session import LiveSession
-from console.engine.virtual_run import run_virtual
+from console.engine.virtual_run import rehearse, run_virtual
 from console.feeds.simulator import PRESETS, Simulator
 from console.importers.sample import sample_catalog_path
 from console.importers.simple_csv import CatalogImportError, load_catalog
@@ -77,6 +78,7 @@ def _simulate(args: argparse.Namespace) -> int:
             raise UsageError(f"script {args.script}: {e}") from None
         try:
             actions = parse_script(raw, skus)
+            rehearse(catalog, actions, start_ms=start, duration_ms=round(args.duration * 1000))
         except ScriptError as e:
             raise UsageError(f"script {args.script}: {e}") from None
     else:
@@ -95,7 +97,7 @@ def _simulate(args: argparse.Namespace) -> int:
     ident = json.dumps(
         [args.preset, args.seed, args.rate, start, duration_ms, title,
          [p.to_dict() for p in catalog], [(a.at_ms, a.action, a.fields) for a in actions]],
-        sort_keys=True, ensure_ascii=False,
+        sort_keys=True, ensure_ascii=False, default=asdict,  # deal specs in script actions
     )  # fmt: skip
     sid = sha256(ident.encode()).hexdigest()[:32]
     clock = VirtualClock(start)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from console.domain.deals import COUNTDOWN_MAX_S, DURATION_MAX_S
 from console.domain.events import KINDS
 from console.domain.text import encodable
 
@@ -55,6 +56,7 @@ SPEC: dict[str, tuple[_Field, ...]] = {
     "order": (
         _t("order_id"),
         _t("buyer", required=False, low=0, default=""),
+        _t("buyer_id", required=False),
         _t("sku"),
         _i("qty", low=1, high=MAX_QTY),
         _i("price_minor", required=False),
@@ -87,6 +89,31 @@ SPEC: dict[str, tuple[_Field, ...]] = {
     "stock_changed": (_t("sku"), _i("stock", high=10**9)),
     "marker": (_t("text", high=500),),
     # Pins a comment for everyone to see; without `seq` it unpins.
+    "deal_prepared": (
+        _t("sku"),
+        _i("deal_price_minor", required=False, low=1),
+        _i("percent_off", required=False, low=1, high=99),
+        _i("quantity", low=1, high=10**9),
+        _i("per_buyer", low=1, high=10**9),
+        _i("countdown_s", high=COUNTDOWN_MAX_S),
+        _i("duration_s", low=1, high=DURATION_MAX_S),
+    ),
+    "deal_scheduled": (
+        _t("sku"),
+        _i("deal_price_minor", low=1),
+        _i("quantity", low=1, high=10**9),
+        _i("per_buyer", low=1, high=10**9),
+        _i("countdown_s", high=COUNTDOWN_MAX_S),
+        _i("duration_s", low=1, high=DURATION_MAX_S),
+        _i("starts_at_ms", low=MIN_TS_MS, high=MAX_TS_MS),
+    ),
+    "deal_started": (_i("deal_id", low=1, high=2**62),),
+    "deal_ended": (
+        _i("deal_id", low=1, high=2**62),
+        _t("reason", high=20),
+        _i("sold", required=False, high=10**9),
+        _i("gmv_minor", required=False),
+    ),
     "comment_pinned": (
         _i("seq", required=False, low=1, high=2**62),
         _t("user", required=False, low=0),

@@ -24,12 +24,19 @@ OPERATOR_KINDS: Final = frozenset(
         "stock_changed",
         "marker",
         "comment_pinned",
+        "deal_prepared",
+        "deal_scheduled",
+        "deal_started",
+        "deal_ended",
     }
 )
 KINDS: Final = AUDIENCE_KINDS | OPERATOR_KINDS
 
 # Who produced an event; stored in the `source` column.
-SOURCES: Final = frozenset({"sim", "ws", "shopify", "twitch", "operator", "script", "remote"})
+# "console" marks what the console itself decides: deal timers and sell-outs.
+SOURCES: Final = frozenset(
+    {"sim", "ws", "shopify", "twitch", "operator", "script", "remote", "console"}
+)
 
 
 class Event(NamedTuple):

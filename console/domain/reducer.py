@@ -13,8 +13,18 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from console.domain.catalog import CatalogError, Product, product_from_dict
+from console.domain.deals import (
+    COUNTDOWN_MAX_S,
+    COUNTDOWN_MIN_S,
+    DURATION_MAX_S,
+    DURATION_MIN_S,
+    END_REASONS,
+    Deal,
+    DealSpec,
+)
 from console.domain.decode import DecodeError, decode
 from console.domain.events import Event
+from console.domain.money import format_money
 from console.domain.state import (
     Bucket,
     Marker,
@@ -38,7 +48,86 @@ def _order_check(state: SessionState, data: dict[str, Any]) -> str | None:
         return f"SKU {sku.sku!r} was removed from the session"
     if data["qty"] > sku.stock:
         return f"order for {data['qty']} of {sku.sku!r} exceeds stock {sku.stock}"
-    data.setdefault("price_minor", sku.price_minor)
+    deal = state.live_deals.get(sku.sku)
+    if deal is None:
+        data.setdefault("price_minor", sku.price_minor)
+        return None
+    if data["qty"] > deal.left:
+        return f"the flash deal on {sku.sku!r} has only {deal.left} left"
+    buyer = buyer_key(data)
+    if not buyer:
+        return "a flash-deal order must name its buyer"
+    if deal.buyers.get(buyer, 0) + data["qty"] > deal.per_buyer:
+        return f"buyer {buyer!r} would pass the deal's limit of {deal.per_buyer} per buyer"
+    data.setdefault("price_minor", deal.deal_price_minor)
+    return None
+
+
+def buyer_key(data: dict[str, Any]) -> str:
+    """Who bought: the platform's buyer id when the feed gives one, else the name."""
+    return str(data.get("buyer_id") or data.get("buyer") or "")
+
+
+def _deal_check(
+    state: SessionState, data: dict[str, Any], now_ms: int, *, schedule: bool
+) -> str | None:
+    """Every rule a deal setup must meet; the message says which and why."""
+    unit = state.skus.get(data["sku"])
+    product_sku = unit.product_sku if unit is not None else data["sku"]
+    reason = _live_product(state, product_sku)
+    if reason is not None:
+        return reason
+    units = [unit] if unit is not None else state.skus_of(product_sku)
+    regular = min(u.price_minor for u in units)
+    given: Any = data.get("deal_price_minor")
+    percent: Any = data.get("percent_off")
+    if (given is None) == (percent is None):
+        return "give either a deal price or a percent off"
+    price: int = given if percent is None else regular * (100 - percent) // 100
+    cur = state.currency
+    if price <= 0:
+        return "the deal price must be above zero"
+    if price >= regular:
+        return f"the deal price {format_money(price, cur)} must be below the regular price {format_money(regular, cur)}"
+    stock = sum(u.stock for u in units)
+    quantity, per_buyer = data["quantity"], data["per_buyer"]
+    if quantity > stock:
+        return f"the deal quantity {quantity} is more than the stock ({stock})"
+    if not 1 <= per_buyer <= quantity:
+        return f"the per-buyer limit must be between 1 and the quantity ({quantity})"
+    countdown, duration = data["countdown_s"], data["duration_s"]
+    if countdown and not COUNTDOWN_MIN_S <= countdown <= COUNTDOWN_MAX_S:
+        return f"the countdown must be 0 or {COUNTDOWN_MIN_S} to {COUNTDOWN_MAX_S} seconds"
+    if not DURATION_MIN_S <= duration <= DURATION_MAX_S:
+        return f"the deal must last {DURATION_MIN_S // 60} to {DURATION_MAX_S // 60} minutes"
+    if not schedule:
+        return None
+    start = data["starts_at_ms"]
+    if start < now_ms - TS_TOLERANCE_MS:
+        return "the deal's start time is in the past"
+    end = start + (countdown + duration) * 1000
+    for other in state.deals_of(product_sku):
+        if other.ended_at_ms is None and start < other.ends_at_ms and other.starts_at_ms < end:
+            return f"it overlaps deal {other.deal_id} on this product"
+    return None
+
+
+def _deal_event_check(
+    state: SessionState, kind: str, data: dict[str, Any], ts_ms: int
+) -> str | None:
+    deal = state.deals.get(data["deal_id"])
+    if deal is None:
+        return f"there is no deal {data['deal_id']}"
+    if deal.ended_at_ms is not None:
+        return f"deal {deal.deal_id} has already ended"
+    if kind == "deal_started":
+        if deal.started_at_ms is not None:
+            return f"deal {deal.deal_id} is already live"
+        if ts_ms < deal.live_at_ms:
+            return f"deal {deal.deal_id} is still counting down"
+        return None
+    if data["reason"] not in END_REASONS:
+        return f"unknown end reason {data['reason']!r}"
     return None
 
 
@@ -113,6 +202,10 @@ def check(
         return None
     if kind in ("price_changed", "stock_changed"):
         return _unit_check(state, data)
+    if kind in ("deal_prepared", "deal_scheduled"):
+        return _deal_check(state, data, now_ms, schedule=kind == "deal_scheduled")
+    if kind in ("deal_started", "deal_ended"):
+        return _deal_event_check(state, kind, data, ts_ms)
     if kind == "comment_pinned" and "seq" in data:
         if data["seq"] > state.last_seq:
             return f"there is no event {data['seq']} to pin"
@@ -172,6 +265,13 @@ def _order(state: SessionState, ev: Event, b: Bucket) -> None:
     b.orders += 1
     b.units += qty
     b.gmv_minor += amount
+    deal = state.live_deals.get(unit.sku)
+    if deal is not None:
+        deal.sold += qty
+        deal.orders += 1
+        deal.gmv_minor += amount
+        buyer = buyer_key(d)
+        deal.buyers[buyer] = deal.buyers.get(buyer, 0) + qty
 
 
 def _comment(state: SessionState, ev: Event, b: Bucket) -> None:
@@ -325,6 +425,45 @@ def _marker(state: SessionState, ev: Event) -> None:
     state.markers.append(Marker(ev.ts_ms, ev.data["text"], ev.source))
 
 
+def _deal_prepared(state: SessionState, ev: Event) -> None:
+    d = ev.data
+    unit = state.skus.get(d["sku"])
+    product_sku = unit.product_sku if unit is not None else d["sku"]
+    state.prepared[product_sku] = DealSpec(
+        d["sku"], d.get("deal_price_minor"), d.get("percent_off"), d["quantity"],
+        d["per_buyer"], d["countdown_s"], d["duration_s"],
+    )  # fmt: skip
+
+
+def _deal_scheduled(state: SessionState, ev: Event) -> None:
+    d = ev.data
+    unit = state.skus.get(d["sku"])
+    product_sku = unit.product_sku if unit is not None else d["sku"]
+    units = [unit] if unit is not None else state.skus_of(product_sku)
+    state.prepared.pop(product_sku, None)  # launching uses up the prepared deal
+    state.deals[ev.seq] = Deal(
+        ev.seq, d["sku"], product_sku, tuple(u.sku for u in units), d["deal_price_minor"],
+        min(u.price_minor for u in units), d["quantity"], d["per_buyer"], d["countdown_s"],
+        d["duration_s"], d["starts_at_ms"],
+    )  # fmt: skip
+
+
+def _deal_started(state: SessionState, ev: Event) -> None:
+    deal = state.deals[ev.data["deal_id"]]
+    deal.started_at_ms = ev.ts_ms
+    for unit in deal.units:
+        state.live_deals[unit] = deal
+
+
+def _deal_ended(state: SessionState, ev: Event) -> None:
+    deal = state.deals[ev.data["deal_id"]]
+    deal.ended_at_ms = ev.ts_ms
+    deal.end_reason = ev.data["reason"]
+    for unit in deal.units:
+        if state.live_deals.get(unit) is deal:
+            del state.live_deals[unit]
+
+
 def _comment_pinned(state: SessionState, ev: Event) -> None:
     d = ev.data
     state.pinned = PinnedComment(d["seq"], d.get("user", ""), d["text"]) if "seq" in d else None
@@ -352,6 +491,10 @@ _OPERATOR: dict[str, Callable[[SessionState, Event], None]] = {
     "stock_changed": _stock_changed,
     "marker": _marker,
     "comment_pinned": _comment_pinned,
+    "deal_prepared": _deal_prepared,
+    "deal_scheduled": _deal_scheduled,
+    "deal_started": _deal_started,
+    "deal_ended": _deal_ended,
 }
 
 

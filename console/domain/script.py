@@ -10,6 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from console.domain.deals import DealSpec
 from console.domain.money import MoneyError, parse_price
 
 MAX_AT_S = 7 * 24 * 3600
@@ -21,6 +22,11 @@ ACTIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "stock": (frozenset({"sku", "stock"}), frozenset()),
     "marker": (frozenset({"text"}), frozenset()),
     "end": (frozenset(), frozenset()),
+    "deal": (
+        frozenset({"sku", "quantity", "per_buyer", "duration_s"}),
+        frozenset({"price", "percent_off", "countdown_s"}),
+    ),
+    "stop_deal": (frozenset({"sku"}), frozenset()),
 }
 
 
@@ -73,12 +79,40 @@ def _entry(i: int, raw: Any, skus: Collection[str], currency: str) -> ScriptActi
         if type(stock) is not int or stock < 0:
             raise ScriptError(i, f"stock must be a whole number of at least 0, got {stock!r}")
         fields["stock"] = stock
+    elif action == "deal":
+        fields["spec"] = _deal_spec(i, raw, fields["sku"], currency)
     elif action == "marker":
         text = raw["text"]
         if not isinstance(text, str) or not 1 <= len(text.strip()) <= 500:
             raise ScriptError(i, "marker text must be 1 to 500 characters")
         fields["text"] = text.strip()
     return ScriptAction(i, round(at * 1000), action, fields)
+
+
+def _whole(i: int, raw: dict[str, Any], key: str, default: int | None = None) -> int:
+    value = raw.get(key, default)
+    if type(value) is not int or value < 0:
+        raise ScriptError(i, f"{key} must be a whole number, got {value!r}")
+    return value
+
+
+def _deal_spec(i: int, raw: dict[str, Any], sku: str, currency: str) -> DealSpec:
+    """The shape of a deal entry; the session checks the rest (price below regular, stock)."""
+    if ("price" in raw) == ("percent_off" in raw):
+        raise ScriptError(i, 'a deal needs either "price" or "percent_off"')
+    price = None
+    if "price" in raw:
+        try:
+            price = parse_price(raw["price"], currency)
+        except MoneyError as e:
+            raise ScriptError(i, str(e)) from None
+    percent = _whole(i, raw, "percent_off", 0) if "percent_off" in raw else None
+    if percent is not None and not 1 <= percent <= 99:
+        raise ScriptError(i, f"percent_off must be 1 to 99, got {percent}")
+    return DealSpec(
+        sku, price, percent, _whole(i, raw, "quantity"), _whole(i, raw, "per_buyer"),
+        _whole(i, raw, "countdown_s", 0), _whole(i, raw, "duration_s"),
+    )  # fmt: skip
 
 
 def parse_script(obj: Any, skus: Collection[str], currency: str = "CNY") -> list[ScriptAction]:

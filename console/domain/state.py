@@ -10,6 +10,7 @@ import copy
 from dataclasses import dataclass, field
 
 from console.domain.catalog import Product
+from console.domain.deals import Deal, DealSpec
 
 BUCKET_FIELDS = (
     "events", "orders", "units", "gmv_minor", "comments", "likes",
@@ -134,6 +135,9 @@ class SessionState:
     # (ts_ms, product SKU or None): every change of the presenting product, for charts.
     presentations: list[tuple[int, str | None]] = field(default_factory=list)
     pinned: PinnedComment | None = None
+    deals: dict[int, Deal] = field(default_factory=dict)  # by deal_id, in schedule order
+    live_deals: dict[str, Deal] = field(default_factory=dict)  # orderable SKU -> its live deal
+    prepared: dict[str, DealSpec] = field(default_factory=dict)  # product SKU -> prepared deal
     # (ts_ms, peak): each new peak of viewers online, so "peak a minute ago" is a bisect.
     peaks: list[tuple[int, int]] = field(default_factory=list)
 
@@ -154,8 +158,18 @@ class SessionState:
         return sum(s.stock for s in self.skus_of(product_sku))
 
     def price_of(self, product_sku: str) -> int:
-        """The lowest current price of a product's units ("from ¥99")."""
-        return min(s.price_minor for s in self.skus_of(product_sku))
+        """The lowest price a buyer pays now for a product's units ("from ¥99"), deals included."""
+        return min(self.unit_price(s) for s in self.skus_of(product_sku))
+
+    def unit_price(self, unit: SkuState) -> int:
+        deal = self.live_deals.get(unit.sku)
+        return deal.deal_price_minor if deal is not None else unit.price_minor
+
+    def live_deal_for(self, unit_sku: str) -> Deal | None:
+        return self.live_deals.get(unit_sku)
+
+    def deals_of(self, product_sku: str) -> list[Deal]:
+        return [d for d in self.deals.values() if d.product_sku == product_sku]
 
     def copy(self) -> SessionState:
         return copy.deepcopy(self)

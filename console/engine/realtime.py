@@ -48,7 +48,12 @@ class RealtimeFeed:
     async def _run(self) -> None:
         last = self.clock.now_ms()
         while not self.session.ended:
-            await asyncio.sleep(self.tick)
+            deadline = self.session.next_deadline()
+            wait = self.tick
+            if deadline is not None:  # wake for a deal's start or end, not a tick later
+                wait = max(0.0, min(wait, (deadline - self.clock.now_ms()) / 1000))
+            await asyncio.sleep(wait)
+            self.session.fire_due()
             now = self.clock.now_ms()
             if now > last:
                 self.session.ingest(

@@ -20,6 +20,7 @@ from typing import Any
 from console import __version__
 from console.domain.catalog import Product
 from console.domain.clock import Clock
+from console.domain.deals import Deal, DealSpec, deal_price
 from console.domain.events import Event
 from console.domain.reducer import admit, apply
 from console.domain.state import SessionState
@@ -49,6 +50,10 @@ def _payload(raw: Any) -> str:
     except (TypeError, ValueError):
         text = repr(raw)
     return text[:MAX_PAYLOAD]
+
+
+def _spec_data(spec: DealSpec) -> dict[str, Any]:
+    return {k: v for k, v in spec.to_dict().items() if v is not None}
 
 
 class LiveSession:
@@ -119,7 +124,59 @@ class LiveSession:
         rows.append((ev.seq, ev.ts_ms, ev.kind, source, text, self._head))
         if ev.kind in ACTIVITY_KINDS:
             self.activity.append(ev)
+        if ev.kind == "order":
+            deal = self.state.live_deals.get(ev.data["sku"])
+            if deal is not None and deal.left == 0:  # the order that takes the last unit
+                self._end_deal(deal, "sold_out", ev.ts_ms, rows)
         return ev
+
+    def _system(self, raw: dict[str, Any], rows: list[EventRow]) -> Event:
+        """An event the console decides itself (deal timers); refusing one is a bug."""
+        result = self._accept(raw, "console", raw["ts_ms"], rows)
+        if isinstance(result, str):
+            raise RuntimeError(f"console event refused: {result}: {raw}")
+        return result
+
+    def _end_deal(self, deal: Deal, reason: str, ts_ms: int, rows: list[EventRow]) -> None:
+        self._system(
+            {"kind": "deal_ended", "ts_ms": ts_ms, "deal_id": deal.deal_id, "reason": reason,
+             "sold": deal.sold, "gmv_minor": deal.gmv_minor},
+            rows,
+        )  # fmt: skip
+
+    def _fire_due(self, now: int, rows: list[EventRow]) -> None:
+        """Deadlines passed by `now` become events stamped with the deadline itself."""
+        while (due := self._next_due()) is not None and due[0] <= now:
+            at, deal, what = due
+            if what == "start":
+                self._system({"kind": "deal_started", "ts_ms": at, "deal_id": deal.deal_id}, rows)
+            else:
+                self._end_deal(deal, "time", at, rows)
+
+    def _next_due(self) -> tuple[int, Deal, str] | None:
+        best: tuple[int, Deal, str] | None = None
+        for deal in self.state.deals.values():
+            if deal.ended_at_ms is not None:
+                continue
+            due = (
+                (deal.live_at_ms, deal, "start")
+                if deal.started_at_ms is None
+                else (deal.ends_at_ms, deal, "end")
+            )
+            if best is None or due[0] < best[0]:
+                best = due
+        return best
+
+    def next_deadline(self) -> int | None:
+        """When a deal next starts or runs out of time; the drivers wake up for it."""
+        due = self._next_due()
+        return None if due is None else due[0]
+
+    def fire_due(self) -> None:
+        rows: list[EventRow] = []
+        self._fire_due(self.clock.now_ms(), rows)
+        if rows:
+            self.writer.submit(rows, self._metric_rows(rows[0][1]))
 
     def activity_after(self, seq: int) -> list[Event]:
         """Feed-worthy events newer than `seq`, oldest first (at most the last 5,000)."""
@@ -147,6 +204,9 @@ class LiveSession:
         rows: list[EventRow] = []
         rejected: list[RejectedRow] = []
         since = now
+        self._fire_due(now, rows)
+        if rows:
+            since = rows[0][1]
         for raw in raws:
             result = self._accept(raw, source, now, rows)
             if isinstance(result, str):
@@ -162,10 +222,13 @@ class LiveSession:
         """An operator action, logged like any event; CommandError if not allowed."""
         rows: list[EventRow] = []
         now = self.clock.now_ms()
+        self._fire_due(now, rows)
         result = self._accept({"kind": kind, **data}, source, now, rows)
         if isinstance(result, str):
+            if rows:
+                self.writer.submit(rows, self._metric_rows(rows[0][1]))
             raise CommandError(result)
-        self.writer.submit(rows, self._metric_rows(result.ts_ms))
+        self.writer.submit(rows, self._metric_rows(rows[0][1]))
         return result
 
     # -- operator actions -----------------------------------------------------------------
@@ -214,7 +277,62 @@ class LiveSession:
         data = {"seq": comment.seq, "user": comment.data["user"], "text": comment.data["text"]}
         return self.command("comment_pinned", data, source)
 
+    # -- flash deals -------------------------------------------------------------------
+    def prepare_deal(self, spec: DealSpec, source: str = "operator") -> Event:
+        """Set up a deal to launch later with one key."""
+        return self.command("deal_prepared", _spec_data(spec), source)
+
+    def schedule_deal(self, spec: DealSpec, starts_at_ms: int | None = None,
+                      source: str = "operator") -> Event:  # fmt: skip
+        """Start a deal now (the countdown first, if any) or at `starts_at_ms`."""
+        if (spec.deal_price_minor is None) == (spec.percent_off is None):
+            raise CommandError("give either a deal price or a percent off")
+        unit = self.state.skus.get(spec.sku)
+        product = unit.product_sku if unit is not None else spec.sku
+        if unit is None and product not in self.state.products:
+            raise CommandError(f"unknown product {spec.sku!r}")
+        regular = min(u.price_minor for u in ([unit] if unit else self.state.skus_of(product)))
+        data = _spec_data(spec)
+        data["deal_price_minor"] = deal_price(regular, spec)
+        data.pop("percent_off", None)
+        data["starts_at_ms"] = self.clock.now_ms() if starts_at_ms is None else starts_at_ms
+        return self.command("deal_scheduled", data, source)
+
+    def launch_prepared(self, product_sku: str | None = None, source: str = "operator") -> Event:
+        """Launch the prepared deal of a product (the presenting one by default)."""
+        sku = product_sku or self.state.presenting
+        if sku is None:
+            raise CommandError("nothing is presenting")
+        spec = self.state.prepared.get(sku)
+        if spec is None:
+            raise CommandError(f"no deal is prepared for {sku!r}")
+        return self.schedule_deal(spec, source=source)
+
+    def stop_deal(self, deal_id: int, source: str = "operator") -> Event:
+        deal = self.state.deals.get(deal_id)
+        if deal is None:
+            raise CommandError(f"there is no deal {deal_id}")
+        return self.command(
+            "deal_ended",
+            {
+                "deal_id": deal_id,
+                "reason": "stopped",
+                "sold": deal.sold,
+                "gmv_minor": deal.gmv_minor,
+            },
+            source,
+        )
+
     def end(self, reason: str = "operator", source: str = "operator") -> Event:
+        self.fire_due()  # deals whose time is up end by time, not with the session
+        for deal in list(self.state.deals.values()):
+            if deal.ended_at_ms is None and not self.ended:
+                self.command(
+                    "deal_ended",
+                    {"deal_id": deal.deal_id, "reason": "session_ended", "sold": deal.sold,
+                     "gmv_minor": deal.gmv_minor},
+                    "console",
+                )  # fmt: skip
         ev = self.command("session_ended", {"reason": reason}, source)
         self.writer.set_status("ended", ev.ts_ms)
         return ev

@@ -7,9 +7,12 @@ pure function of its inputs.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
+from console.domain.catalog import Product
 from console.domain.clock import VirtualClock
 from console.domain.script import ScriptAction, ScriptError
 from console.domain.state import SessionState
@@ -34,6 +37,13 @@ def perform(session: LiveSession, action: ScriptAction, source: str = "script") 
                 session.marker(f["text"], source)
             case "end":
                 session.end("script", source)
+            case "deal":
+                session.schedule_deal(f["spec"], source=source)
+            case "stop_deal":
+                live = [d for d in session.state.deals_of(f["sku"]) if d.ended_at_ms is None]
+                if not live:
+                    raise CommandError(f"no deal is running on {f['sku']!r}")
+                session.stop_deal(live[0].deal_id, source)
             case _:
                 raise CommandError(f"unknown action {action.action!r}")
     except CommandError as e:
@@ -73,7 +83,11 @@ def run_virtual(
         nxt = min(now + tick_ms, stop)
         if i < len(pending):
             nxt = min(nxt, start + pending[i].at_ms)
+        deadline = session.next_deadline()
+        if deadline is not None and deadline > now:
+            nxt = min(nxt, deadline)  # deals start and end exactly on time
         clock.set(nxt)
+        session.fire_due()
         if nxt > last:
             session.ingest(feed.step(session.state, nxt, nxt - last), source)
             last = nxt
@@ -81,3 +95,29 @@ def run_virtual(
                 progress(nxt - start)
     if end and not session.ended:
         session.end("duration")
+
+
+class _Silence:
+    """No audience: a rehearsal runs only the operator's actions."""
+
+    def step(self, state: SessionState, now_ms: int, dt_ms: int) -> list[dict[str, Any]]:
+        return []
+
+
+def rehearse(catalog: list[Product], actions: list[ScriptAction], *, start_ms: int,
+             duration_ms: int, currency: str = "CNY") -> None:  # fmt: skip
+    """Run a show script without an audience on a scratch file: ScriptError if an entry fails.
+
+    The same code path as the real run, so a deal priced above the regular price
+    or an overlap is caught before any session file is written. (Entries that fail
+    only because of what the audience bought can still fail during the run.)
+    """
+    with tempfile.TemporaryDirectory(prefix="live-console-rehearsal-") as tmp:
+        clock = VirtualClock(start_ms)
+        session = LiveSession.start(Path(tmp) / "rehearsal.live.db", title="rehearsal",
+                                    catalog=catalog, clock=clock, currency=currency)  # fmt: skip
+        try:
+            run_virtual(session, clock, _Silence(), source="sim", duration_ms=duration_ms,
+                        actions=actions, tick_ms=60_000)  # fmt: skip
+        finally:
+            session.close()

@@ -44,6 +44,7 @@ def summarize(meta: SessionMeta, state: SessionState) -> dict[str, Any]:
         "follows": t.follows,
         "shares": t.shares,
         "gifts": t.gifts,
+        "deals": [deal.summary() for deal in state.deals.values()],
         "products": [
             {
                 "sku": p.sku,

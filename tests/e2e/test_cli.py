@@ -36,6 +36,8 @@ def script(tmp_path_factory: pytest.TempPathFactory) -> Path:
         {"at": 5, "action": "stock", "sku": "MASK-10", "stock": 500},
         {"at": 40, "action": "marker", "text": "抽奖 giveaway"},
         {"at": 60, "action": "present", "sku": "EARBUD-PRO"},
+        {"at": 20, "action": "deal", "sku": "MASK-10", "price": "39.90", "quantity": 30,
+         "per_buyer": 1, "countdown_s": 10, "duration_s": 60},
         {"at": 110, "action": "end"},
     ]))  # fmt: skip
     return path
@@ -57,12 +59,26 @@ def test_same_inputs_give_byte_identical_info_and_chain(tmp_path: Path, script: 
     assert summary["gmv_minor"] == sum(p["gmv_minor"] for p in summary["products"])
     assert {"sku", "title", "units", "gmv_minor"} <= set(summary["products"][0])
     assert summary["orders"] > 0
+    (deal,) = summary["deals"]
+    assert set(deal) == {"sku", "deal_price_minor", "quantity", "per_buyer", "sold",
+                         "started_at_ms", "ended_at_ms", "end_reason", "gmv_minor"}  # fmt: skip
+    assert deal["deal_price_minor"] == 3990
+    assert deal["started_at_ms"] - summary_start_ms(summary) == 30_000
+    assert deal["end_reason"] in ("time", "sold_out")
     other_seed = cli("simulate", "--duration", "120", "--seed", "8", "--start", START,
                      "--out", tmp_path / "c.live.db", "--quiet", "--script", str(script))  # fmt: skip
     assert other_seed.returncode == 0
     assert (
         json.loads(cli("info", tmp_path / "c.live.db", "--json").stdout)["chain_head"]
         != summary["chain_head"]
+    )
+
+
+def summary_start_ms(summary: dict) -> int:
+    from datetime import datetime
+
+    return int(
+        datetime.fromisoformat(summary["started_at"].replace("Z", "+00:00")).timestamp() * 1000
     )
 
 
@@ -79,6 +95,18 @@ def test_verify_intact_then_broken(tmp_path: Path) -> None:
     bad = cli("verify", path)
     assert bad.returncode == 1
     assert "BROKEN at seq" in bad.stdout
+
+
+def test_a_deal_the_session_would_refuse_is_caught_before_the_run(tmp_path: Path) -> None:
+    script = tmp_path / "deal.json"
+    script.write_text(json.dumps([{"at": 0, "action": "present", "sku": "MASK-10"},
+                                  {"at": 30, "action": "deal", "sku": "MASK-10", "price": "99.00",
+                                   "quantity": 10, "per_buyer": 1, "duration_s": 60}]))  # fmt: skip
+    out = tmp_path / "never.live.db"
+    r = simulate(out, "--script", str(script))
+    assert r.returncode == 2
+    assert "entry 2" in r.stderr and "below the regular price" in r.stderr
+    assert not out.exists()
 
 
 def test_invalid_script_is_refused_before_the_run(tmp_path: Path) -> None:
