@@ -35,8 +35,9 @@ log = logging.getLogger("console.engine")
 MAX_PAYLOAD = 64 * 1024
 # What the comment and activity feed shows; kept in memory for the UI to pull.
 ACTIVITY_KINDS = frozenset(
-    {"comment", "order", "follow", "share", "gift", "marker", "comment_pinned"}
-)
+    {"comment", "order", "follow", "share", "gift", "marker", "comment_pinned", "deal_started",
+     "deal_ended"}
+)  # fmt: skip
 ACTIVITY_KEEP = 5000
 
 

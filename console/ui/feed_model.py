@@ -199,6 +199,12 @@ class FeedModel(QAbstractListModel):
             "marker": self.tr("📍 Marker: {0}"),
             "pinned": self.tr("📌 Pinned {0}: {1}"),
             "unpinned": self.tr("📌 Unpinned the comment"),
+            "deal_started": self.tr("⚡ Flash deal live: {0} at {1}"),
+            "deal_ended": self.tr("⚡ Flash deal over: {0}, {1} sold ({2})"),
+            "time": self.tr("time is up"),
+            "sold_out": self.tr("sold out"),
+            "stopped": self.tr("stopped"),
+            "session_ended": self.tr("session ended"),
         }
 
     def _stamp(self, ts_ms: int) -> str:
@@ -236,6 +242,15 @@ class FeedModel(QAbstractListModel):
             body = tpl["pinned"].format(user, text)
         elif kind == "comment_pinned":
             body = tpl["unpinned"]
+        elif kind in ("deal_started", "deal_ended") and d["deal_id"] in state.deals:
+            deal = state.deals[d["deal_id"]]
+            title = self._title(deal.sku, state)
+            if kind == "deal_started":
+                body = tpl[kind].format(title, money(deal.deal_price_minor, state.currency))
+            else:
+                body = tpl[kind].format(
+                    title, d.get("sold", deal.sold), tpl.get(d["reason"], d["reason"])
+                )
         else:
             body = kind
         if not body.isprintable():  # cheap test first: line breaks are rare

@@ -32,7 +32,7 @@ translate = QCoreApplication.translate
 Value = str | int | list[str]
 StrKey = Literal[
     "data_dir", "currency", "language", "theme", "hotkeys.next", "hotkeys.previous",
-    "hotkeys.present", "hotkeys.pin", "hotkeys.marker", "charts.window",
+    "hotkeys.present", "hotkeys.pin", "hotkeys.marker", "hotkeys.deal", "charts.window",
 ]  # fmt: skip
 IntKey = Literal["feed.cap"]
 ListKey = Literal["feed.keywords"]
@@ -137,6 +137,8 @@ SCHEMA: tuple[Setting, ...] = (
             QT_TRANSLATE_NOOP("Settings", "Pin the comment selected in the feed.")),
     _hotkey("marker", "M", QT_TRANSLATE_NOOP("Settings", "Add marker"),
             QT_TRANSLATE_NOOP("Settings", "Mark a moment on the charts and in the review.")),
+    _hotkey("deal", "D", QT_TRANSLATE_NOOP("Settings", "Launch prepared deal"),
+            QT_TRANSLATE_NOOP("Settings", "Launch the flash deal prepared for the presenting product.")),
     Setting(
         "feed.keywords", Kind.LIST, ["价格", "多少钱", "链接", "尺码", "size", "how much", "link"], "feed",
         QT_TRANSLATE_NOOP("Settings", "Highlight keywords"),

@@ -514,3 +514,20 @@ def test_a_replay_seeking_back_starts_the_feed_again(qtbot: QtBot) -> None:
 )
 def test_mask_name(name: str, masked: str) -> None:
     assert mask_name(name) == masked
+
+
+def test_deal_start_and_end_show_in_the_feed(
+    qtbot: QtBot, session: LiveSession, clock: VirtualClock
+) -> None:
+    from console.domain.deals import DealSpec
+
+    panel = FeedPanel(session)
+    qtbot.addWidget(panel)
+    deal = session.schedule_deal(DealSpec("MASK", 3990, quantity=5, per_buyer=5, duration_s=60))
+    clock.advance(61_000)
+    session.fire_due()
+    panel.refresh()
+    lines = [panel.model.index(r, 0).data() for r in range(panel.model.rowCount())]
+    assert any("Flash deal live: 保湿面膜 10片 at ¥39.90" in line for line in lines)
+    assert any("Flash deal over: 保湿面膜 10片, 0 sold (time is up)" in line for line in lines)
+    assert session.state.deals[deal.seq].end_reason == "time"

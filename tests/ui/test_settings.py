@@ -39,6 +39,7 @@ DEFAULTS = {
     "hotkeys.present": "Return",
     "hotkeys.pin": "P",
     "hotkeys.marker": "M",
+    "hotkeys.deal": "D",
     "feed.keywords": ["价格", "多少钱", "链接", "尺码", "size", "how much", "link"],
     "feed.cap": 2000,
     "charts.window": "30min",
