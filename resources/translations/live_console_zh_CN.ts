@@ -50,6 +50,30 @@
         <source>📌 Unpinned the comment</source>
         <translation>📌 已取消置顶评论</translation>
     </message>
+    <message>
+        <source>⚡ Flash deal live: {0} at {1}</source>
+        <translation>⚡ 秒杀开始：{0}，秒杀价 {1}</translation>
+    </message>
+    <message>
+        <source>⚡ Flash deal over: {0}, {1} sold ({2})</source>
+        <translation>⚡ 秒杀结束：{0}，已售 {1}（{2}）</translation>
+    </message>
+    <message>
+        <source>time is up</source>
+        <translation>时间到</translation>
+    </message>
+    <message>
+        <source>sold out</source>
+        <translation>已售罄</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>手动结束</translation>
+    </message>
+    <message>
+        <source>session ended</source>
+        <translation>直播结束</translation>
+    </message>
 </context>
 <context>
     <name>FeedPanel</name>
@@ -666,6 +690,14 @@ Select a product in the queue and press Enter.</source>
     <message>
         <source>Mark a moment on the charts and in the review.</source>
         <translation>在图表和复盘中标记当前时刻。</translation>
+    </message>
+    <message>
+        <source>Launch prepared deal</source>
+        <translation>上架预设秒杀</translation>
+    </message>
+    <message>
+        <source>Launch the flash deal prepared for the presenting product.</source>
+        <translation>为讲解中的商品上架预先设置好的秒杀。</translation>
     </message>
     <message>
         <source>Highlight keywords</source>
