@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QInputDialog,
     QMainWindow,
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from console.engine.session import CommandError, LiveSession
 from console.ui.charts import LiveCharts
+from console.ui.deal_dialog import DealDialog
+from console.ui.deal_panel import DealPanel
 from console.ui.feed import FeedPanel
 from console.ui.kpis import KpiTiles
 from console.ui.presenting import PresentingPanel
@@ -45,6 +48,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.settings = settings
         self.setObjectName("mainWindow")
+        self.notifications: list[str] = []  # what notify() said, newest last
         self.setWindowTitle(self.tr("Live Console — {0}").format(session.state.title))
         self.resize(1366, 768)
 
@@ -59,6 +63,9 @@ class MainWindow(QMainWindow):
         self.queue.error.connect(self.show_error)
         self.presenting = PresentingPanel(session)
         self.feed = FeedPanel(session, pin=session.pin)
+        self.deal = DealPanel(session, session)
+        self.deal.alert.connect(self.notify)
+        self.deal.error.connect(self.show_error)
         self.feed.set_keywords(list(settings.get("feed.keywords")))
         self.feed.set_cap(int(settings.get("feed.cap")))
         self.status = StatusPanel(session, feed_state, self._writer_state, session.path.name)
@@ -74,6 +81,7 @@ class MainWindow(QMainWindow):
         self.docks = {
             "queue": self._dock("queue", self.tr("Product queue"), self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
             "presenting": self._dock("presenting", self.tr("Now presenting"), self.presenting, Qt.DockWidgetArea.RightDockWidgetArea),
+            "deal": self._dock("deal", self.tr("Flash deal"), self.deal, Qt.DockWidgetArea.RightDockWidgetArea),
             "feed": self._dock("feed", self.tr("Comments and activity"), self.feed, Qt.DockWidgetArea.RightDockWidgetArea),
         }  # fmt: skip
         self.resizeDocks([self.docks["queue"]], [440], Qt.Orientation.Horizontal)
@@ -85,7 +93,8 @@ class MainWindow(QMainWindow):
 
         self.panels: list[Callable[[], None]] = [
             self.session_bar.refresh, self.kpis.refresh, self.charts.refresh,
-            self.queue.refresh, self.presenting.refresh, self.feed.refresh, self.status.refresh,
+            self.queue.refresh, self.presenting.refresh, self.deal.refresh, self.feed.refresh,
+            self.status.refresh,
         ]  # fmt: skip
         self.frames = 0
         self.last_frame_ms = 0.0
@@ -129,6 +138,7 @@ class MainWindow(QMainWindow):
             (self.tr("Edit product…"), self.queue.edit_selected),
             (self.tr("Duplicate product…"), self.queue.duplicate_selected),
             (self.tr("Remove product…"), self.queue.remove_selected),
+            (self.tr("Flash deal…"), self.open_deal_dialog),
         ):
             action = QAction(text, self)
             action.triggered.connect(slot)
@@ -153,6 +163,7 @@ class MainWindow(QMainWindow):
             "hotkeys.present": self.queue.present_selected,
             "hotkeys.pin": self.feed.pin_selected,
             "hotkeys.marker": self.ask_marker,
+            "hotkeys.deal": self.launch_prepared_deal,
         }
         for key, slot in actions.items():
             seq = QKeySequence(str(self.settings.get(key)))
@@ -199,6 +210,27 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
+
+    def notify(self, message: str) -> None:
+        """A deal's last seconds or sell-out: said in the window and flashed on the taskbar."""
+        self.statusBar().showMessage(message, 10_000)
+        QApplication.alert(self, 3000)
+        self.notifications.append(message)
+
+    def open_deal_dialog(self) -> None:
+        sku = self.queue.selected_sku() or self.session.state.presenting
+        if sku is None:
+            self.show_error(self.tr("Select a product in the queue first."))
+            return
+        dialog = DealDialog(self.session, sku, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def launch_prepared_deal(self) -> None:
+        try:
+            self.session.launch_prepared()
+        except CommandError as e:
+            self.show_error(str(e))
 
     def ask_marker(self) -> None:
         if self.session.ended:

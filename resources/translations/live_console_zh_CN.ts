@@ -13,6 +13,160 @@
     </message>
 </context>
 <context>
+    <name>DealDialog</name>
+    <message>
+        <source>Flash deal</source>
+        <translation>秒杀</translation>
+    </message>
+    <message>
+        <source>All variants</source>
+        <translation>全部规格</translation>
+    </message>
+    <message>
+        <source>Deal price</source>
+        <translation>秒杀价</translation>
+    </message>
+    <message>
+        <source>Percent off</source>
+        <translation>折扣（减免百分比）</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>立即</translation>
+    </message>
+    <message>
+        <source>At</source>
+        <translation>定时</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Applies to</source>
+        <translation>适用规格</translation>
+    </message>
+    <message>
+        <source>Regular price</source>
+        <translation>原价</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>秒杀数量</translation>
+    </message>
+    <message>
+        <source>Per buyer</source>
+        <translation>每人限购</translation>
+    </message>
+    <message>
+        <source>Countdown</source>
+        <translation>开抢倒计时</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>秒杀时长</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Launch</source>
+        <translation>上架秒杀</translation>
+    </message>
+    <message>
+        <source>Save as prepared</source>
+        <translation>保存为预设</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>{0} s</source>
+        <translation>{0} 秒</translation>
+    </message>
+    <message>
+        <source>{0} · {1} in stock</source>
+        <translation>{0} · 库存 {1}</translation>
+    </message>
+    <message>
+        <source>Enter the deal price, such as {0}.</source>
+        <translation>请输入秒杀价，例如 {0}。</translation>
+    </message>
+    <message>
+        <source>Deal price: use a dot for decimals, such as {0}, and no thousands separator.</source>
+        <translation>秒杀价：小数请用英文句点，例如 {0}，不要使用千位分隔符。</translation>
+    </message>
+    <message>
+        <source>Deal price: {0}</source>
+        <translation>秒杀价：{0}</translation>
+    </message>
+    <message>
+        <source>The session refused this deal: {0}</source>
+        <translation>本场未接受此秒杀：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>DealPanel</name>
+    <message>
+        <source>No flash deal running — press D to launch the prepared deal</source>
+        <translation>当前没有秒杀 — 按 D 上架预设秒杀</translation>
+    </message>
+    <message>
+        <source>No flash deal running</source>
+        <translation>当前没有秒杀</translation>
+    </message>
+    <message>
+        <source>Stop deal</source>
+        <translation>结束秒杀</translation>
+    </message>
+    <message>
+        <source>Sold out!</source>
+        <translation>已抢光！</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <source>Ends in</source>
+        <translation>距结束</translation>
+    </message>
+    <message>
+        <source>Starts in</source>
+        <translation>距开抢</translation>
+    </message>
+    <message>
+        <source>{0} / {1} sold</source>
+        <translation>已售 {0} / {1}</translation>
+    </message>
+    <message>
+        <source>Flash deal on “{0}”: last 10 seconds!</source>
+        <translation>“{0}”秒杀最后 10 秒！</translation>
+    </message>
+    <message>
+        <source>Flash deal on “{0}” sold out: {1} sold.</source>
+        <translation>“{0}”秒杀已抢光：共售出 {1} 件。</translation>
+    </message>
+    <message>
+        <source>Stop flash deal</source>
+        <translation>结束秒杀</translation>
+    </message>
+    <message>
+        <source>Stop the flash deal on “{0}” now? {1} of {2} sold so far.</source>
+        <translation>现在结束“{0}”的秒杀吗？目前已售 {1} / {2}。</translation>
+    </message>
+</context>
+<context>
     <name>FeedModel</name>
     <message>
         <source>{0}: {1}</source>
@@ -237,6 +391,10 @@
         <translation>讲解中</translation>
     </message>
     <message>
+        <source>Flash deal</source>
+        <translation>秒杀</translation>
+    </message>
+    <message>
         <source>Comments and activity</source>
         <translation>评论与互动</translation>
     </message>
@@ -277,6 +435,10 @@
         <translation>移除商品…</translation>
     </message>
     <message>
+        <source>Flash deal…</source>
+        <translation>秒杀…</translation>
+    </message>
+    <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -287,6 +449,10 @@
     <message>
         <source>Settings…</source>
         <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Select a product in the queue first.</source>
+        <translation>请先在商品列表中选中一个商品。</translation>
     </message>
     <message>
         <source>Add marker</source>

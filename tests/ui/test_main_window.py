@@ -119,3 +119,29 @@ def test_titles_stay_plain_text(qtbot: QtBot, tmp_path: Path, settings: Settings
     assert w.session_bar.title.textFormat() == Qt.TextFormat.PlainText
     QApplication.processEvents()
     s.close()
+
+
+def test_flash_deal_by_hotkey_countdown_alert_and_stop(
+    qtbot: QtBot, window: MainWindow, session: LiveSession, clock: VirtualClock
+) -> None:
+    from console.domain.deals import DealSpec
+
+    session.present("MASK")
+    session.prepare_deal(
+        DealSpec("MASK", 3990, quantity=10, per_buyer=1, countdown_s=10, duration_s=60)
+    )
+    qtbot.keyClick(window, Qt.Key.Key_D)
+    (deal,) = session.state.deals.values()
+    window.refresh()
+    assert window.deal.countdown.text() == "0:10"
+    clock.advance(10_000 + 51_000)  # live, 9 s left
+    session.fire_due()
+    window.refresh()
+    assert window.deal.countdown.text() == "0:09"
+    assert window.notifications and "10" in window.notifications[-1]
+    assert window.queue.model.index(0, 3).data().startswith("¥39.90")
+    window.deal.stop_button.click()
+    window.deal.confirm_box.button(QMessageBox.StandardButton.Yes).click()
+    assert deal.end_reason == "stopped"
+    window.refresh()
+    assert window.queue.model.index(0, 3).data() == "¥59.90"
