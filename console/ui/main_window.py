@@ -11,7 +11,16 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -19,6 +28,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QSystemTrayIcon,
     QWidget,
 )
 
@@ -38,6 +48,24 @@ FRAME_MS = 50  # 20 Hz: smooth countdowns, cheap enough at 20,000 events/s
 LAYOUT_VERSION = 1
 
 
+def _flash_icon() -> QIcon:
+    """The notification icon: a red tile with a lightning bolt, drawn rather than shipped."""
+    pixmap = QPixmap(64, 64)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor("#FE2C55"))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawRoundedRect(4, 4, 56, 56, 12, 12)
+    painter.setPen(QColor("white"))
+    font = painter.font()
+    font.setPixelSize(40)
+    painter.setFont(font)
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, "⚡")
+    painter.end()
+    return QIcon(pixmap)
+
+
 class MainWindow(QMainWindow):
     end_requested = Signal()
     settings_requested = Signal()
@@ -49,6 +77,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.setObjectName("mainWindow")
         self.notifications: list[str] = []  # what notify() said, newest last
+        self.tray: QSystemTrayIcon | None = None  # made on the first notification
         self.setWindowTitle(self.tr("Live Console — {0}").format(session.state.title))
         self.resize(1366, 768)
 
@@ -216,6 +245,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10_000)
         QApplication.alert(self, 3000)
         self.notifications.append(message)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self.tray is None:
+                self.tray = QSystemTrayIcon(_flash_icon(), self)
+                self.tray.show()
+            self.tray.showMessage(
+                self.tr("Flash deal"), message, QSystemTrayIcon.MessageIcon.Information, 8000
+            )
 
     def open_deal_dialog(self) -> None:
         sku = self.queue.selected_sku() or self.session.state.presenting
