@@ -1,10 +1,11 @@
 """The live charts: orders and GMV, viewers online, engagement, with product switches.
 
 Three stacked pyqtgraph plots share one X axis in minutes since the session
-started. The main window's frame timer calls `refresh()`; it catches the
-numpy cache up with the state (`ChartSeries`) and calls `setData` only for
-series that changed, so a 12-hour session (43,200 seconds) still draws in a
-few milliseconds. Ranges are set here, never auto-ranged, so the view does
+started; product switches draw as lines, flash deals as shaded bands. The
+main window's frame timer calls `refresh()`; it catches the numpy cache up
+with the state (`ChartSeries`) and calls `setData` only for series that
+changed, so a 12-hour session (43,200 seconds) still draws in a few
+milliseconds. Ranges are set here, never auto-ranged, so the view does
 not rescan the data each frame.
 """
 
@@ -12,14 +13,24 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QLocale, QPointF, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QLocale, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGraphicsItem,
+    QHBoxLayout,
+    QStyleOptionGraphicsItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from console.domain.deals import Deal
 from console.domain.money import exponent
 from console.domain.state import SessionState
 from console.ui.chart_series import ChartSeries
@@ -39,6 +50,9 @@ _COLORS = {
     "comments": "#af7aa1", "follows": "#76b7b2", "likes": "#e15759",
 }  # fmt: skip
 _THEMES = {False: ("#ffffff", "#3c4043"), True: ("#1e1f24", "#c9ccd1")}  # background, foreground
+_ACCENT = {False: "#D1103C", True: "#FE2C55"}  # the QSS themes' accent: flash deals
+DEAL_ALPHA = 40  # a deal's band: the accent at this alpha over the background
+_FAR_MINUTES = 7 * 24 * 60.0  # to the right of a session's end (or of the bands, if later)
 
 
 @dataclass(slots=True)
@@ -56,6 +70,15 @@ class _YGroup:
     per_minute: bool
     money: bool
     top: float = 0.0
+
+
+@dataclass(slots=True)
+class _DealBand:
+    """A flash deal's live window, and its title on the top plot."""
+
+    x: tuple[float, float]  # minutes since the start, as drawn
+    label: pg.TextItem
+    ended_ms: int | None = None  # the deal's end once drawn there; None while live
 
 
 @dataclass(slots=True)
@@ -91,6 +114,96 @@ class _CountAxis(pg.AxisItem):
         return [locale.toString(round(v * scale)) for v in values]
 
 
+def _shorten(title: str) -> str:
+    """A title cut to LABEL_CHARS for a label on the chart."""
+    return title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1] + "…"
+
+
+def _bands(spans: Sequence[tuple[float, float]], top: float) -> list[QRectF]:
+    """A rectangle from 0 to `top` for each (left, right) span."""
+    return [QRectF(lo, 0.0, hi - lo, top) for lo, hi in spans]
+
+
+def _over(color: str, alpha: int, background: str) -> QColor:
+    """`color` at `alpha` composited over `background`, as one opaque colour."""
+    a = alpha / 255.0
+    fg, bg = QColor(color), QColor(background)
+
+    def mix(f: int, b: int) -> int:
+        return round(f * a + b * (1.0 - a))
+
+    return QColor(mix(fg.red(), bg.red()), mix(fg.green(), bg.green()), mix(fg.blue(), bg.blue()))
+
+
+class DealBands(QGraphicsItem):
+    """All flash-deal bands of one plot: rectangles in view coordinates, one brush, no pen.
+
+    Qt's raster engine fills opaque rectangles with a plain memory fill, but
+    blends a translucent brush span by span: with 24 deals in `bench ui`, a
+    translucent path, or a rectangle item per band, cost 1-3 ms a frame, and
+    more with more shaded area. The bands lie under every curve and line, on the plain background,
+    so the accent at low alpha is drawn as that colour mixed with the
+    background: the same pixels.
+
+    The bounds reach far to the right, so a live band grows with no geometry
+    change and only the strip it gained is repainted, not the whole plot.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._done: list[QRectF] = []
+        self._live: list[QRectF] = []
+        self._bounds = QRectF()
+        self._brush = QBrush()
+
+    def set_rects(self, live: list[QRectF], done: list[QRectF] | None = None) -> None:
+        """Replace the live bands, and the finished ones if given."""
+        if done is not None:
+            self._done = done
+        bounds = _reach(self._done + live)
+        if done is not None or bounds != self._bounds or len(live) != len(self._live):
+            self.prepareGeometryChange()
+            self._bounds = bounds
+            self.update()
+        else:
+            for old, new in zip(self._live, live, strict=True):
+                if old.left() == new.left() and old.height() == new.height():
+                    lo, hi = sorted((old.right(), new.right()))  # only the right edge moved
+                    self.update(QRectF(lo, 0.0, hi - lo, new.height()))
+                elif old != new:
+                    self.update(old.united(new))
+        self._live = live
+
+    def rects(self) -> list[QRectF]:
+        return self._done + self._live
+
+    def brush(self) -> QBrush:
+        return self._brush
+
+    def setBrush(self, brush: QBrush) -> None:  # as QAbstractGraphicsShapeItem's
+        self._brush = brush
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:  # fmt: skip
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._brush)
+        painter.drawRects(self._done)
+        painter.drawRects(self._live)
+
+
+def _reach(rects: list[QRectF]) -> QRectF:
+    """From the leftmost rectangle's left, far to the right, as high as the highest."""
+    if not rects:
+        return QRectF()
+    left = min(r.left() for r in rects)
+    right = max(_FAR_MINUTES, max(r.right() for r in rects))
+    return QRectF(left, 0.0, right - left, max(r.bottom() for r in rects))
+
+
 def _nice_top(peak: float, least: float) -> float:
     """A round upper bound a little above `peak`, so the Y range changes rarely."""
     target = max(peak * 1.1, least)
@@ -115,6 +228,11 @@ class LiveCharts(QWidget):
         self._switch_key: tuple[str, int | None] | None = None
         self._switch_x: list[float] = []  # for bisecting: what was presented at a moment
         self._cursor: float | None = None  # the crosshair's X while the pointer is on a plot
+        self._deals: dict[int, _DealBand] = {}  # by deal_id, for deals that have gone live
+        self._deal_key: tuple[str, int | None] | None = None
+        self._deal_font = QFont()
+        if self._deal_font.pointSizeF() > 0:
+            self._deal_font.setPointSizeF(self._deal_font.pointSizeF() * 0.85)
 
         self.readout = plain_label(object_name="chartReadout")
         self._buttons = QButtonGroup(self)
@@ -174,6 +292,11 @@ class LiveCharts(QWidget):
         ]
         for plot, curve in zip(self.plots, self._switch_curves, strict=True):
             plot.addItem(curve, ignoreBounds=True)
+        # Likewise all deal bands of a plot are one item, under the curves.
+        self._deal_fills = [DealBands() for _ in self.plots]
+        for plot, fill in zip(self.plots, self._deal_fills, strict=True):
+            plot.addItem(fill, ignoreBounds=True)
+            fill.setZValue(-10)
         self._cross = [pg.InfiniteLine(angle=90, movable=False) for _ in self.plots]
         for plot, line in zip(self.plots, self._cross, strict=True):
             line.hide()
@@ -246,6 +369,7 @@ class LiveCharts(QWidget):
         for series in self._series.values():
             self._draw(series)
         self._draw_switches(state)
+        self._draw_deals(state)
         if self._follow(state) or changed:
             self._fit_y()
         if changed and self._cursor is not None:
@@ -318,6 +442,7 @@ class LiveCharts(QWidget):
                 moved = moved or group in self._plot_groups
         if moved:
             self._place_switches()
+            self._place_deals()
 
     # -- product switches ------------------------------------------------------------------
     def _draw_switches(self, state: SessionState) -> None:
@@ -340,8 +465,9 @@ class LiveCharts(QWidget):
 
     def _switch_label(self, title: str) -> pg.TextItem:
         """The title up the line. TextItem(text=…) uses setPlainText, so tags stay text."""
-        short = title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1] + "…"
-        label = pg.TextItem(text=short, color=_THEMES[self._dark][1], anchor=(1, 1), angle=90)
+        label = pg.TextItem(
+            text=_shorten(title), color=_THEMES[self._dark][1], anchor=(1, 1), angle=90
+        )
         self.plots[0].addItem(label, ignoreBounds=True)
         return label
 
@@ -382,6 +508,89 @@ class LiveCharts(QWidget):
         self._switches.clear()
         self._switch_x.clear()
         self._place_switches()
+
+    # -- flash deals -------------------------------------------------------------------------
+    def _draw_deals(self, state: SessionState) -> None:
+        """Bands for deals that went live; only a live band's right edge moves, to now.
+
+        The edge moves in whole pixels (a second is under one in a long
+        window), so most frames touch no item and a finished band costs a dict
+        lookup. Start over if the state was replaced.
+        """
+        key = (state.session_id, state.started_at_ms)
+        if key != self._deal_key or len(state.deals) < len(self._deals):
+            self._clear_deals()
+            self._deal_key = key
+        start = state.started_at_ms
+        if start is None:
+            return
+        width = self.plots[0].vb.width()
+        x_range = self._x_range
+        pixel = (x_range[1] - x_range[0]) / width if x_range is not None and width > 0 else 0.0
+        moved = ended = False
+        for deal in state.deals.values():
+            if deal.started_at_ms is None:
+                continue
+            band = self._deals.get(deal.deal_id)
+            lo = (deal.started_at_ms - start) / 60000.0
+            if band is None:
+                band = self._deals[deal.deal_id] = self._add_deal(state, deal, lo)
+                moved = True
+            elif band.ended_ms is not None:
+                if band.ended_ms == deal.ended_at_ms:
+                    continue  # finished and drawn
+                ended = True  # a replaced state moved its end: redraw the finished bands
+            final = True
+            if deal.ended_at_ms is not None:
+                end_ms = deal.ended_at_ms
+                ended = True
+            elif state.ended_at_ms is not None:
+                end_ms = state.ended_at_ms
+            else:
+                end_ms = self._source.now_ms()  # live: up to now, never the scheduled end
+                final = False
+            band.ended_ms = deal.ended_at_ms
+            x = (lo, max(lo, (end_ms - start) / 60000.0))
+            if x != band.x and (final or x[0] != band.x[0] or abs(x[1] - band.x[1]) >= pixel):
+                band.x = x
+                moved = True
+        if ended:
+            self._place_deals()
+        elif moved:
+            self._fill_deals()
+
+    def _add_deal(self, state: SessionState, deal: Deal, lo: float) -> _DealBand:
+        """A band starting at `lo`, with no width yet, and its title."""
+        product = state.products.get(deal.product_sku)
+        title = product.product.title if product is not None else deal.product_sku
+        # TextItem(text=…) uses setPlainText: a title with tags shows them as typed.
+        label = pg.TextItem(text=_shorten(title), color=_ACCENT[self._dark], anchor=(0, 0))
+        label.setFont(self._deal_font)
+        self.plots[0].addItem(label, ignoreBounds=True)
+        label.setPos(lo, self._plot_groups[0].top)
+        return _DealBand((lo, lo), label)
+
+    def _place_deals(self) -> None:
+        """All bands to each plot's top (a deal ended, or a top moved); titles at the top."""
+        done = [b.x for b in self._deals.values() if b.ended_ms is not None]
+        self._fill_deals(done)
+        top = self._plot_groups[0].top
+        for band in self._deals.values():
+            band.label.setPos(band.x[0], top)
+
+    def _fill_deals(self, done: list[tuple[float, float]] | None = None) -> None:
+        """The live bands on each plot (their right edge moved), and the finished if given."""
+        live = [b.x for b in self._deals.values() if b.ended_ms is None]
+        for fill, group in zip(self._deal_fills, self._plot_groups, strict=True):
+            fill.set_rects(
+                _bands(live, group.top), None if done is None else _bands(done, group.top)
+            )
+
+    def _clear_deals(self) -> None:
+        for band in self._deals.values():
+            self.plots[0].removeItem(band.label)
+        self._deals.clear()
+        self._place_deals()
 
     # -- crosshair ---------------------------------------------------------------------------
     def on_mouse_moved(self, scene_pos: QPointF) -> None:
@@ -472,6 +681,11 @@ class LiveCharts(QWidget):
         for switch in self._switches:
             if switch.label is not None:
                 switch.label.setColor(fg)
+        for band in self._deals.values():
+            band.label.setColor(_ACCENT[dark])
+        tint = QBrush(_over(_ACCENT[dark], DEAL_ALPHA, background))
+        for fill in self._deal_fills:
+            fill.setBrush(tint)
         cross = QColor(fg)
         cross.setAlpha(160)
         for line in self._cross:
@@ -491,6 +705,10 @@ class LiveCharts(QWidget):
     def switch_labels(self) -> list[str]:
         """The text shown beside each product-switch line, as the label renders it."""
         return [s.label.toPlainText() if s.label is not None else "" for s in self._switches]
+
+    def deal_regions(self) -> list[tuple[float, float, str]]:
+        """Each deal's band (minutes since the start, on all three plots) and its title's text."""
+        return [(*band.x, band.label.toPlainText()) for band in self._deals.values()]
 
     def x_range(self) -> tuple[float, float]:
         """The X range the plots show, in minutes since the start."""

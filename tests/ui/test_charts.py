@@ -8,15 +8,17 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QToolButton
 from pytestqt.qtbot import QtBot
 
 from console.domain.catalog import Product
 from console.domain.clock import VirtualClock
+from console.domain.deals import Deal, DealSpec
 from console.domain.events import Event
 from console.domain.state import Bucket, SessionState
 from console.engine.session import LiveSession
-from console.ui.charts import LiveCharts
+from console.ui.charts import DealBands, LiveCharts
 from tests.support import START_MS
 
 
@@ -30,9 +32,9 @@ def charts(qtbot: QtBot, session: LiveSession) -> LiveCharts:
     return w
 
 
-def at(clock: VirtualClock, session: LiveSession, second: int, *raws: dict[str, Any]) -> None:
+def at(clock: VirtualClock, session: LiveSession, second: float, *raws: dict[str, Any]) -> None:
     """Ingest events at `second` seconds after the session started."""
-    clock.set(START_MS + second * 1000)
+    clock.set(START_MS + round(second * 1000))
     session.ingest(list(raws), "sim")
 
 
@@ -188,6 +190,154 @@ def test_an_unchanged_frame_calls_no_set_data(
     assert calls == ["Comments / min"]
 
 
+MASK_DEAL = DealSpec(
+    "MASK", deal_price_minor=3990, quantity=10, per_buyer=2, countdown_s=0, duration_s=120
+)
+
+
+def regions(charts: LiveCharts) -> list[tuple[float, float, str]]:
+    """The deal bands, rounded off float noise."""
+    return [(round(lo, 9), round(hi, 9), title) for lo, hi, title in charts.deal_regions()]
+
+
+def deal_fills(charts: LiveCharts) -> list[DealBands]:
+    """The one item on each plot that shades all its deals."""
+    fills = [[i for i in p.items if isinstance(i, DealBands)] for p in charts.plots]
+    assert [len(f) for f in fills] == [1, 1, 1]
+    return [f[0] for f in fills]
+
+
+def shaded(charts: LiveCharts) -> list[list[tuple[float, float]]]:
+    """The X spans each plot shades, in minutes, left to right."""
+    return [
+        sorted((round(r.left(), 9), round(r.right(), 9)) for r in fill.rects())
+        for fill in deal_fills(charts)
+    ]
+
+
+def test_a_deal_is_shaded_from_its_start_to_now_then_to_its_end(
+    charts: LiveCharts, session: LiveSession, clock: VirtualClock
+) -> None:
+    at(clock, session, 60)
+    session.schedule_deal(MASK_DEAL)  # live at 1:00, runs out of time at 3:00
+    at(clock, session, 90)
+    session.fire_due()
+    charts.refresh()
+    assert regions(charts) == [(1.0, 1.5, "保湿面膜 10片")]
+    assert shaded(charts) == [[(1.0, 1.5)]] * 3  # on all three plots
+    fills = deal_fills(charts)
+    for plot, fill in zip(charts.plots, fills, strict=True):  # the plot's full height
+        box = fill.boundingRect()
+        assert (box.top(), box.bottom()) == pytest.approx((0.0, plot.vb.viewRange()[1][1]))
+
+    at(clock, session, 150)  # live: the right edge follows now, not the scheduled end
+    session.fire_due()
+    charts.refresh()
+    assert regions(charts)[0][:2] == (1.0, 2.5)
+    assert shaded(charts) == [[(1.0, 2.5)]] * 3
+    assert deal_fills(charts) == fills  # moved, not rebuilt
+
+    at(clock, session, 200)  # ended by time at 3:00
+    session.fire_due()
+    charts.refresh()
+    assert regions(charts)[0][:2] == (1.0, 3.0)
+    at(clock, session, 260)
+    charts.refresh()
+    assert regions(charts)[0][:2] == (1.0, 3.0)
+    assert shaded(charts) == [[(1.0, 3.0)]] * 3
+    assert deal_fills(charts) == fills
+
+
+def test_a_scheduled_deal_is_not_shaded_until_it_goes_live(
+    charts: LiveCharts, session: LiveSession, clock: VirtualClock
+) -> None:
+    session.schedule_deal(MASK_DEAL, starts_at_ms=START_MS + 60_000)
+    at(clock, session, 30)
+    session.fire_due()
+    charts.refresh()
+    assert regions(charts) == []
+    assert shaded(charts) == [[]] * 3
+
+
+def test_deal_titles_are_plain_text(
+    charts: LiveCharts, session: LiveSession, clock: VirtualClock
+) -> None:
+    session.add_product(Product("BX", "<b>x</b>", 100, 5))
+    session.schedule_deal(DealSpec("BX", deal_price_minor=50, quantity=5, duration_s=60))
+    at(clock, session, 5)
+    session.fire_due()
+    charts.refresh()
+    assert [title for _lo, _hi, title in charts.deal_regions()] == ["<b>x</b>"]
+    labels = [i for i in charts.plots[0].items if isinstance(i, pg.TextItem)]
+    assert any("&lt;b&gt;x&lt;/b&gt;" in label.toHtml() for label in labels)
+    charts.set_dark(True)  # the title follows the theme's accent too
+    assert any(label.color.name() == "#fe2c55" for label in labels)
+
+
+def test_an_unchanged_frame_touches_no_deal_item(
+    monkeypatch: pytest.MonkeyPatch, charts: LiveCharts, session: LiveSession, clock: VirtualClock
+) -> None:
+    session.schedule_deal(MASK_DEAL)
+    at(clock, session, 30)
+    session.fire_due()
+    charts.refresh()
+    calls: list[str] = []
+    set_rects, set_pos = DealBands.set_rects, pg.TextItem.setPos
+
+    def counting_rects(item: DealBands, *args: Any) -> None:
+        calls.append("fill")
+        set_rects(item, *args)
+
+    def counting_pos(item: pg.TextItem, *args: Any) -> None:
+        calls.append("label")
+        set_pos(item, *args)
+
+    monkeypatch.setattr(DealBands, "set_rects", counting_rects)
+    monkeypatch.setattr(pg.TextItem, "setPos", counting_pos)
+    charts.refresh()
+    charts.refresh()
+    assert calls == []
+    at(clock, session, 30.2)  # under a pixel in the 30-minute window: not worth a repaint
+    charts.refresh()
+    assert calls == []
+    at(clock, session, 40)  # the live band's right edge on each plot, nothing else
+    charts.refresh()
+    assert calls == ["fill"] * 3
+    assert regions(charts)[0][:2] == (0.0, round(40 / 60, 9))
+    at(clock, session, 130)
+    session.fire_due()  # ended at 2:00
+    charts.refresh()
+    calls.clear()
+    at(clock, session, 140)
+    charts.refresh()
+    assert calls == []
+
+
+def test_deal_bands_take_the_accent_of_the_theme(
+    charts: LiveCharts, session: LiveSession, clock: VirtualClock
+) -> None:
+    session.schedule_deal(MASK_DEAL)
+    at(clock, session, 30)
+    session.fire_due()
+    charts.refresh()
+
+    def faint(accent: str, background: str) -> bool:
+        """Every plot's bands are the accent at a low alpha over the background."""
+        tints = {fill.brush().color().name() for fill in deal_fills(charts)}
+        assert len(tints) == 1
+        tint, x, y = (rgb(QColor(c)) for c in (tints.pop(), accent, background))
+        return tint != y and all(
+            abs(t - b) <= abs(a - b) / 4 for t, a, b in zip(tint, x, y, strict=True)
+        )
+
+    def rgb(c: QColor) -> tuple[int, int, int]:
+        return c.red(), c.green(), c.blue()
+
+    assert faint("#D1103C", "#ffffff")
+    charts.set_dark(True)
+    assert faint("#FE2C55", "#1e1f24")
+
+
 class FakeSource:
     """A replay-like source whose state can be swapped for another."""
 
@@ -219,6 +369,35 @@ def test_a_replaced_state_is_drawn_from_scratch(qtbot: QtBot) -> None:
     np.testing.assert_array_equal(charts.series_data("orders")[1], [60, 30])
     np.testing.assert_array_equal(charts.series_data("gmv")[1], [30_000, 15_000])
     assert charts.x_range() == pytest.approx((0.0, 30.0))
+
+
+def hand_deal(deal_id: int, start_s: int, end_s: int | None) -> Deal:
+    return Deal(
+        deal_id=deal_id, sku="P", product_sku="P", units=("P",), deal_price_minor=1,
+        regular_price_minor=2, quantity=1, per_buyer=1, countdown_s=0, duration_s=60,
+        starts_at_ms=START_MS + start_s * 1000, started_at_ms=START_MS + start_s * 1000,
+        ended_at_ms=None if end_s is None else START_MS + end_s * 1000,
+    )  # fmt: skip
+
+
+def test_deal_bands_start_over_with_a_replaced_state(qtbot: QtBot) -> None:
+    first = hand_state("a", 600)
+    first.deals = {1: hand_deal(1, 60, 120), 2: hand_deal(2, 300, None)}
+    source = FakeSource(first)
+    charts = LiveCharts(source)
+    qtbot.addWidget(charts)
+    charts.refresh()
+    assert regions(charts) == [
+        (1.0, 2.0, "P"),  # no such product: its SKU
+        (5.0, 10.0, "P"),  # live until now, the last second
+    ]
+    second = hand_state("b", 600)
+    second.deals = {7: hand_deal(7, 180, 240), 8: hand_deal(8, 210, 270)}  # they overlap
+    source.state = second
+    charts.refresh()
+    assert regions(charts) == [(3.0, 4.0, "P"), (3.5, 4.5, "P")]
+    assert shaded(charts) == [[(3.0, 4.0), (3.5, 4.5)]] * 3
+    assert len([i for i in charts.plots[0].items if isinstance(i, pg.TextItem)]) == 2
 
 
 def test_dark_theme_recolours_the_axes(charts: LiveCharts) -> None:

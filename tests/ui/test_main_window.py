@@ -141,7 +141,9 @@ def test_flash_deal_by_hotkey_countdown_alert_and_stop(
     assert window.notifications and "10" in window.notifications[-1]
     assert window.queue.model.index(0, 3).data().startswith("¥39.90")
     window.deal.stop_button.click()
-    window.deal.confirm_box.button(QMessageBox.StandardButton.Yes).click()
+    box = window.deal.confirm_box
+    assert box is not None
+    box.button(QMessageBox.StandardButton.Yes).click()
     assert deal.end_reason == "stopped"
     window.refresh()
     assert window.queue.model.index(0, 3).data() == "¥59.90"
