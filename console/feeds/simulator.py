@@ -7,6 +7,13 @@ chosen rate. It only reads the session state; the engine folds the events back
 in. Every draw comes from one seeded `random.Random`, so a run can be replayed
 exactly.
 
+Flash deals move the crowd: orders for a live deal's units surge at its start
+and again near its end (or its last units), each buyer keeps to the deal's
+per-buyer limit and no step orders more than the deal has left; during a
+countdown the product's orders pause while the chat counts down, and after a
+sell-out the chat says so. Every order names a buyer id from a pool sized to
+the audience, so limits can be kept and a buyer always shows the same name.
+
 The hot path is per event, so text, names, like bursts and gifts are drawn
 from pools built once, and events are ordered as small ints before any dict
 is built (see `Simulator._chunk`).
@@ -18,10 +25,12 @@ import math
 import random
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
+from operator import attrgetter
 from typing import Any
 
+from console.domain.deals import Deal
 from console.domain.money import exponent
 from console.domain.state import SessionState, SkuState
 
@@ -36,6 +45,24 @@ CATCH_UP_S = 15.0
 DRIFT_S = 60.0
 # How many characters of a product title a viewer types.
 TITLE_CHARS = 24
+# Orders for a live deal's units: this many times the usual when it goes live,
+# fading linearly to the usual over DEAL_SURGE_S seconds...
+DEAL_SURGE = 8.0
+DEAL_SURGE_S = 30.0
+# ...and this many times again in its last DEAL_URGENCY_S seconds or once fewer
+# than DEAL_URGENCY_LEFT of its units are left.
+DEAL_URGENCY = 3.0
+DEAL_URGENCY_S = 15.0
+DEAL_URGENCY_LEFT = 0.10
+# Comments per viewer during a countdown, relative to the usual.
+COUNTDOWN_COMMENTS = 3.0
+# How long after a sell-out the chat keeps talking about it.
+SOLD_OUT_TALK_S = 60.0
+# Buyers drawn for one deal order before giving up when each is at the limit.
+BUYER_TRIES = 3
+# Buyer ids per session: the people who come and go outnumber those online at once.
+BUYERS_PER_VIEWER = 2
+MIN_BUYERS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +126,16 @@ _MENTIONS = (
 )  # fmt: skip
 # Repeating a group sets its share of the comment mix.
 _BASE_COMMENTS = _GREETINGS + _QUESTIONS * 2 + _PRAISE * 2 + _CHATTER
+# While a deal counts down, and after one sells out: about half of all comments.
+_COUNTDOWN_TALK = (
+    "3、2、1 上链接!", "3、2、1 上链接!", "等秒杀", "等秒杀", "抢到了吗", "倒计时了", "准备好了",
+    "手指已就位", "秒杀什么时候开始", "蹲一个", "waiting for the flash sale", "ready!",
+    "3 2 1 go!", "is it starting?",
+)  # fmt: skip
+_SOLD_OUT_TALK = (
+    "没抢到", "没抢到", "sold out already?", "还能补货吗", "还能补货吗", "手慢了", "这么快就没了",
+    "求返场", "抢到了！", "restock please", "missed it 😭", "any more coming?",
+)  # fmt: skip
 
 _GIFTS = (  # name, value of one in minor units of a two-decimal currency, weight
     ("小心心", 10, 30), ("玫瑰", 10, 20), ("人气票", 10, 15), ("Rose", 10, 8),
@@ -108,6 +145,7 @@ _GIFTS = (  # name, value of one in minor units of a two-decimal currency, weigh
 _GIFT_COUNTS = (1, 1, 1, 1, 1, 1, 2, 3, 5, 10, 66, 99)
 _QTYS = (1,) * 16 + (2, 2, 2, 3)
 _POOL = 512  # size of the precomputed draw tables
+_PRICE = attrgetter("price_minor")
 # Kind codes, in the order of the per-viewer rates in `Simulator._chunk`.
 _COMMENT, _LIKE, _FOLLOW, _SHARE, _GIFT, _ORDER, _ENTER = range(7)
 
@@ -175,6 +213,76 @@ def _gift_draws() -> tuple[tuple[str, int, int], ...]:
     return tuple(draws)
 
 
+def _buyer_id(buyer: int) -> str:
+    return f"b{buyer:06d}"
+
+
+def _deal_boost(deal: Deal, at_ms: int, left: int) -> float:
+    """How many times the usual orders a live deal's units draw at `at_ms`."""
+    started = deal.live_at_ms if deal.started_at_ms is None else deal.started_at_ms
+    since_s = (at_ms - started) / 1000
+    boost = 1.0 + (DEAL_SURGE - 1.0) * min(1.0, max(0.0, 1.0 - since_s / DEAL_SURGE_S))
+    if deal.ends_at_ms - at_ms <= DEAL_URGENCY_S * 1000 or left < DEAL_URGENCY_LEFT * deal.quantity:
+        boost *= DEAL_URGENCY
+    return boost
+
+
+def _by_deal(
+    state: SessionState, units: list[SkuState]
+) -> list[tuple[Deal | None, list[SkuState]]]:
+    """Units grouped by the live deal they are under (or none), in catalog order.
+
+    A list, not a dict: a Deal is mutable, so not hashable.
+    """
+    groups: list[tuple[Deal | None, list[SkuState]]] = []
+    for unit in units:
+        deal = state.live_deal_for(unit.sku)
+        for other, group in groups:
+            if other is deal:
+                group.append(unit)
+                break
+        else:
+            groups.append((deal, [unit]))
+    return groups
+
+
+class _Market:
+    """What can be bought during one step, and what this step has ordered so far.
+
+    A plain class: one is built every step, and a dataclass's init is slower.
+    """
+
+    __slots__ = (
+        "comment_boost", "cum_weights", "deal_bought", "deal_sold", "deals", "offers",
+        "remaining", "weights",
+    )  # fmt: skip
+
+    def __init__(
+        self, offers: list[list[SkuState]], weights: list[float], deals: dict[int, Deal]
+    ) -> None:
+        self.offers = offers  # units sold under one weight: a product, or its deal units
+        self.weights = weights
+        self.cum_weights = list(accumulate(weights))
+        self.deals = deals  # offer index -> the live deal its units are under
+        self.comment_boost = 1.0
+        self.remaining: dict[str, int] = {}  # stock left after this step's orders so far
+        self.deal_sold: dict[int, int] = {}  # deal_id -> units ordered this step
+        self.deal_bought: dict[tuple[int, int], int] = {}  # (deal_id, buyer) -> units
+
+    def deal_left(self, deal: Deal) -> int:
+        return deal.left - self.deal_sold.get(deal.deal_id, 0)
+
+    def weights_at(self, at_ms: int) -> list[float]:
+        """Cumulative offer weights, with each live deal's surge at `at_ms`."""
+        if not self.deals:
+            return self.cum_weights
+        weights = list(self.weights)
+        for i, deal in self.deals.items():
+            left = self.deal_left(deal)
+            weights[i] = weights[i] * _deal_boost(deal, at_ms, left) if left > 0 else 0.0
+        return list(accumulate(weights))
+
+
 def _poisson(rng: random.Random, lam: float) -> int:
     """A Poisson draw: Knuth's product method when small, normal approximation when large."""
     if lam <= 0.0:
@@ -191,6 +299,7 @@ def _poisson(rng: random.Random, lam: float) -> int:
     return max(0, int(lam + math.sqrt(lam) * rng.gauss(0.0, 1.0) + 0.5))
 
 
+@lru_cache(maxsize=4096)  # it runs for every product every step, and prices rarely change
 def _appeal(price_minor: int, compare_at_minor: int | None, reference_minor: int) -> float:
     """How well a product sells relative to the reference: cheaper and deeper-discounted sell more."""
     price_factor = min(5.0, max(0.05, math.sqrt(reference_minor / max(price_minor, 1))))
@@ -223,7 +332,9 @@ class Simulator:
         self._online = 0
         self._drift = 0.0
         self._order_no = 0
+        self._n_buyers = max(MIN_BUYERS, BUYERS_PER_VIEWER * self.preset.target_online)
         self._mention_title: str | None = None
+        self._mood = ""  # "", "countdown" or "sold_out": what the chat is about
         self._comments: tuple[str, ...] = _BASE_COMMENTS
 
     def step(self, state: SessionState, now_ms: int, dt_ms: int) -> list[dict[str, Any]]:
@@ -240,45 +351,82 @@ class Simulator:
             self._started = True
             self._online = max(0, state.totals.viewers)
             self._start_ms = state.started_at_ms if state.started_at_ms is not None else lo
-        products, cum_weights = self._market(state)
-        comments = self._comment_pool(state)
+        any_live = sold_out = False
+        paused: set[str] = set()  # products whose deal counts down: buyers wait for the price
+        if state.deals:
+            for deal in state.deals.values():
+                if deal.ended_at_ms is not None:
+                    if deal.end_reason == "sold_out":
+                        sold_out |= 0 <= now_ms - deal.ended_at_ms < SOLD_OUT_TALK_S * 1000
+                    continue
+                status = deal.status(now_ms)
+                if status == "live":
+                    any_live = True
+                elif status == "countdown":
+                    paused.add(deal.product_sku)
+        market = self._market(state, any_live, paused)
+        mood = ""
+        if paused:
+            market.comment_boost = COUNTDOWN_COMMENTS
+            mood = "countdown"
+        elif sold_out:
+            mood = "sold_out"
+        comments = self._comment_pool(state, mood)
         scale = 10 ** exponent(state.currency)
-        remaining: dict[str, int] = {}  # stock left after this step's orders so far
         out: list[dict[str, Any]] = []
         while lo < now_ms:
             hi = min(now_ms, (lo // 1000 + 1) * 1000)
-            self._chunk(out, lo, hi, products, cum_weights, comments, scale, remaining)
+            self._chunk(out, lo, hi, market, comments, scale)
             lo = hi
         return out
 
-    def _market(self, state: SessionState) -> tuple[list[list[SkuState]], list[float]]:
-        """The products a viewer can buy now, with cumulative order weights."""
+    def _market(self, state: SessionState, any_live: bool, paused: set[str]) -> _Market:
+        """What a viewer can buy now: the products, a live deal's units apart, with weights."""
         reference = REFERENCE_PRICE_MAJOR * 10 ** exponent(state.currency)
         order = [state.presenting] if state.presenting is not None else []
         order += [sku for sku in state.queue if sku != state.presenting]
-        products: list[list[SkuState]] = []
+        offers: list[list[SkuState]] = []
         weights: list[float] = []
+        deals: dict[int, Deal] = {}
         for product_sku in dict.fromkeys(order):
             ps = state.products.get(product_sku)
-            if ps is None or ps.removed:
+            if ps is None or ps.removed or product_sku in paused:
                 continue
             in_stock = [s for s in state.skus_of(product_sku) if s.stock > 0]
             if not in_stock:
                 continue
-            cheapest = min(in_stock, key=lambda s: s.price_minor)
-            weight = _appeal(cheapest.price_minor, cheapest.compare_at_minor, reference)
-            products.append(in_stock)
-            weights.append(weight if product_sku == state.presenting else weight * QUEUE_TRICKLE)
-        return products, list(accumulate(weights))
+            trickle = 1.0 if product_sku == state.presenting else QUEUE_TRICKLE
+            if not any_live:  # the usual case, kept to the point: it runs every step
+                cheapest = min(in_stock, key=_PRICE)
+                weight = _appeal(cheapest.price_minor, cheapest.compare_at_minor, reference)
+                offers.append(in_stock)
+                weights.append(weight * trickle)
+                continue
+            for deal, units in _by_deal(state, in_stock):
+                cheapest = min(units, key=_PRICE)
+                if deal is None:
+                    weight = _appeal(cheapest.price_minor, cheapest.compare_at_minor, reference)
+                else:  # sold at the deal price, against the regular (or compare-at) price
+                    deals[len(offers)] = deal
+                    regular = max(cheapest.compare_at_minor or 0, cheapest.price_minor)
+                    weight = _appeal(deal.deal_price_minor, regular, reference)
+                offers.append(units)
+                weights.append(weight * trickle)
+        return _Market(offers, weights, deals)
 
-    def _comment_pool(self, state: SessionState) -> tuple[str, ...]:
-        """Comments, about one in eight naming the presenting product; rebuilt on a switch."""
+    def _comment_pool(self, state: SessionState, mood: str) -> tuple[str, ...]:
+        """Comments, about one in eight naming the presenting product, and about half
+        countdown or sell-out talk in that `mood`; rebuilt when either changes."""
         ps = state.products.get(state.presenting) if state.presenting is not None else None
         title = ps.product.title.strip()[:TITLE_CHARS] if ps is not None else ""
-        if title != self._mention_title:
-            self._mention_title = title
+        if title != self._mention_title or mood != self._mood:
+            self._mention_title, self._mood = title, mood
             mentions = tuple(m.format(t=title) for m in _MENTIONS) if title else ()
-            self._comments = _BASE_COMMENTS + mentions * 2
+            pool = _BASE_COMMENTS + mentions * 2
+            talk = {"countdown": _COUNTDOWN_TALK, "sold_out": _SOLD_OUT_TALK}.get(mood, ())
+            if talk:
+                pool += talk * max(1, len(pool) // len(talk))
+            self._comments = pool
         return self._comments
 
     def _move_audience(self, hi: int, dt_s: float) -> int:
@@ -303,11 +451,9 @@ class Simulator:
         out: list[dict[str, Any]],
         lo: int,
         hi: int,
-        products: list[list[SkuState]],
-        cum_weights: list[float],
+        market: _Market,
         comments: tuple[str, ...],
         scale: int,
-        remaining: dict[str, int],
     ) -> None:
         """Append the events of (lo, hi], a slice within one second, in time order.
 
@@ -324,10 +470,11 @@ class Simulator:
         dt_s = span / 1000
         arrivals = self._move_audience(hi, dt_s)
         reports_viewers = hi % 1000 == 0
-        market = cum_weights[-1] if cum_weights else 0.0
+        cum_weights = market.weights_at(hi)
+        appeal = cum_weights[-1] if cum_weights else 0.0
         per_viewer = (
-            p.comment_rate, p.like_rate, p.follow_rate, p.share_rate, p.gift_rate,
-            p.order_rate * market,
+            p.comment_rate * market.comment_boost, p.like_rate, p.follow_rate, p.share_rate,
+            p.gift_rate, p.order_rate * appeal,
         )  # fmt: skip
         if self.rate is None:
             factor = self._online * dt_s
@@ -382,7 +529,7 @@ class Simulator:
                     }
                 )
             elif kind == _ORDER:
-                sku, qty = self._pick_order(products, cum_weights, remaining)
+                sku, qty, buyer = self._pick_order(market, cum_weights)
                 if qty:
                     self._order_no += 1
                     append(
@@ -390,7 +537,8 @@ class Simulator:
                             "kind": "order",
                             "ts_ms": ts,
                             "order_id": f"S{self.seed}-{self._order_no}",
-                            "buyer": names[int(rnd() * n_names)],
+                            "buyer": names[buyer % n_names],
+                            "buyer_id": _buyer_id(buyer),
                             "sku": sku,
                             "qty": qty,
                         }
@@ -400,18 +548,49 @@ class Simulator:
         if reports_viewers:
             append({"kind": "viewers", "ts_ms": hi, "online": self._online})
 
-    def _pick_order(
-        self, products: list[list[SkuState]], cum_weights: list[float], remaining: dict[str, int]
-    ) -> tuple[str, int]:
-        """A product by appeal, then a unit by stock left; qty 0 when it has sold out."""
+    def _pick_order(self, market: _Market, cum_weights: list[float]) -> tuple[str, int, int]:
+        """An offer by appeal, a unit by stock left, a buyer: (sku, qty, buyer).
+
+        qty is 0 when the unit has sold out, or its deal, or no buyer drawn may buy more.
+        """
         rnd = self._rng.random
-        i = min(bisect_right(cum_weights, rnd() * cum_weights[-1]), len(products) - 1)
-        units = products[i]
+        i = min(bisect_right(cum_weights, rnd() * cum_weights[-1]), len(market.offers) - 1)
+        units = market.offers[i]
+        remaining = market.remaining
         bounds = list(accumulate(remaining.get(s.sku, s.stock) for s in units))
         if bounds[-1] <= 0:
-            return "", 0
+            return "", 0, 0
         j = bisect_right(bounds, rnd() * bounds[-1])
         left = bounds[j] - (bounds[j - 1] if j else 0)
         qty = min(left, _QTYS[int(rnd() * len(_QTYS))])
+        buyer = int(rnd() * self._n_buyers)
+        if market.deals:
+            deal = market.deals.get(i)
+            if deal is not None:
+                qty, buyer = self._deal_order(market, deal, qty, buyer)
+                if not qty:
+                    return "", 0, 0
         remaining[units[j].sku] = left - qty
-        return units[j].sku, qty
+        return units[j].sku, qty, buyer
+
+    def _deal_order(self, market: _Market, deal: Deal, qty: int, buyer: int) -> tuple[int, int]:
+        """Fit an order on a live deal to what it has left and to the buyer's limit.
+
+        A buyer at the limit gives way to another (at most BUYER_TRIES in all);
+        the order is dropped (qty 0) when none may buy or the deal is gone.
+        """
+        left = market.deal_left(deal)
+        if left <= 0:
+            return 0, buyer
+        did = deal.deal_id
+        bought = market.deal_bought
+        for _ in range(BUYER_TRIES):
+            key = (did, buyer)
+            allowed = deal.per_buyer - deal.buyers.get(_buyer_id(buyer), 0) - bought.get(key, 0)
+            if allowed > 0:
+                qty = min(qty, allowed, left)
+                bought[key] = bought.get(key, 0) + qty
+                market.deal_sold[did] = market.deal_sold.get(did, 0) + qty
+                return qty, buyer
+            buyer = int(self._rng.random() * self._n_buyers)
+        return 0, buyer
