@@ -43,7 +43,7 @@ TILES = (
 )
 
 
-TILE_WIDTH = 150
+TILE_WIDTH = 175  # room for ¥1,234,567.89 at the full size
 COMPACT_TILE_WIDTH = 118
 
 
