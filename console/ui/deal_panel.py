@@ -24,8 +24,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -34,7 +32,7 @@ from console.domain.state import SessionState
 from console.engine.session import CommandError, LiveSession
 from console.ui.formatting import count, duration, money
 from console.ui.source import ConsoleSource
-from console.ui.widgets import plain_label, set_style_state
+from console.ui.widgets import idle_or_details, plain_label, set_style_state
 
 URGENT_S = 10  # the last seconds of a deal, when the panel turns urgent
 ENDED_SHOWN_MS = 10_000  # how long an ended deal stays on the panel
@@ -141,12 +139,7 @@ class DealPanel(QWidget):
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(7, 1)
 
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.idle)
-        self.pages.addWidget(details)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.pages)
+        self.pages = idle_or_details(self, self.idle, details)
         self.refresh()
 
     def showing(self) -> bool:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from console.domain.catalog import Product
 from console.ui.formatting import count, duration, money
 from console.ui.source import ConsoleSource
 from console.ui.thumbnails import thumbnail
-from console.ui.widgets import plain_label
+from console.ui.widgets import idle_or_details, plain_label
 
 IMAGE_SIZE = 160
 
@@ -89,12 +89,7 @@ class PresentingPanel(QWidget):
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(6, 1)
 
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.idle)
-        self.pages.addWidget(details)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.pages)
+        self.pages = idle_or_details(self, self.idle, details)
         self.refresh()
 
     def presenting(self) -> bool:

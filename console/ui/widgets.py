@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def plain_label(text: str = "", parent: QWidget | None = None, *, object_name: str = "") -> QLabel:
@@ -61,3 +70,14 @@ class PathField(QWidget):
         chooser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         chooser.fileSelected.connect(self.line.setText)
         chooser.open()
+
+
+def idle_or_details(panel: QWidget, idle: QWidget, details: QWidget) -> QStackedWidget:
+    """Fill `panel` with two pages: a hint while there is nothing to show (0), the details (1)."""
+    pages = QStackedWidget()
+    pages.addWidget(idle)
+    pages.addWidget(details)
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(8, 8, 8, 8)
+    layout.addWidget(pages)
+    return pages
