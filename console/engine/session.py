@@ -53,6 +53,16 @@ def _payload(raw: Any) -> str:
     return text[:MAX_PAYLOAD]
 
 
+def _ended(deal: Deal, reason: str) -> dict[str, Any]:
+    """A deal_ended event's fields: the reason, and the counts as they stand, for readers of the log."""
+    return {
+        "deal_id": deal.deal_id,
+        "reason": reason,
+        "sold": deal.sold,
+        "gmv_minor": deal.gmv_minor,
+    }
+
+
 def _spec_data(spec: DealSpec) -> dict[str, Any]:
     return {k: v for k, v in spec.to_dict().items() if v is not None}
 
@@ -139,11 +149,7 @@ class LiveSession:
         return result
 
     def _end_deal(self, deal: Deal, reason: str, ts_ms: int, rows: list[EventRow]) -> None:
-        self._system(
-            {"kind": "deal_ended", "ts_ms": ts_ms, "deal_id": deal.deal_id, "reason": reason,
-             "sold": deal.sold, "gmv_minor": deal.gmv_minor},
-            rows,
-        )  # fmt: skip
+        self._system({"kind": "deal_ended", "ts_ms": ts_ms, **_ended(deal, reason)}, rows)
 
     def _fire_due(self, now: int, rows: list[EventRow]) -> None:
         """Deadlines passed by `now` become events stamped with the deadline itself."""
@@ -313,27 +319,13 @@ class LiveSession:
         deal = self.state.deals.get(deal_id)
         if deal is None:
             raise CommandError(f"there is no deal {deal_id}")
-        return self.command(
-            "deal_ended",
-            {
-                "deal_id": deal_id,
-                "reason": "stopped",
-                "sold": deal.sold,
-                "gmv_minor": deal.gmv_minor,
-            },
-            source,
-        )
+        return self.command("deal_ended", _ended(deal, "stopped"), source)
 
     def end(self, reason: str = "operator", source: str = "operator") -> Event:
         self.fire_due()  # deals whose time is up end by time, not with the session
         for deal in list(self.state.deals.values()):
             if deal.ended_at_ms is None and not self.ended:
-                self.command(
-                    "deal_ended",
-                    {"deal_id": deal.deal_id, "reason": "session_ended", "sold": deal.sold,
-                     "gmv_minor": deal.gmv_minor},
-                    "console",
-                )  # fmt: skip
+                self.command("deal_ended", _ended(deal, "session_ended"), "console")
         ev = self.command("session_ended", {"reason": reason}, source)
         self.writer.set_status("ended", ev.ts_ms)
         return ev
