@@ -22,9 +22,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from console import __version__
 from console.domain.clock import RealClock, VirtualClock
 from console.domain.script import auto_show
-from console.engine.realtime import RealtimeFeed
+from console.engine.runner import SessionRunner
 from console.engine.session import LiveSession
 from console.engine.virtual_run import run_virtual
+from console.feeds.sim_feed import SimulatorFeed
 from console.feeds.simulator import Simulator
 from console.importers.sample import sample_catalog_path
 from console.importers.simple_csv import CatalogImportError, load_catalog
@@ -63,11 +64,11 @@ class Console:
         self.options = options
         self.settings = settings
         self.session: LiveSession | None = None
-        self.feed: RealtimeFeed | None = None
+        self.runner: SessionRunner | None = None
         self.window: MainWindow | None = None
         self.quit = asyncio.Event()
 
-    def start(self, plan: SessionPlan) -> None:
+    async def start(self, plan: SessionPlan) -> None:
         catalog = list(load_catalog(plan.catalog or sample_catalog_path()).products)
         real = RealClock()
         warmup_ms = round(plan.warmup_min * 60_000)
@@ -87,9 +88,12 @@ class Console:
         elif session.state.queue:
             session.present_step(+1)
         self.session = session
-        self.feed = RealtimeFeed(session, sim, real, source="sim")
-        self.feed.start()
-        self.window = MainWindow(session, self.settings, self.feed_state)
+        label = QApplication.translate("Console", "Built-in simulator (practice mode)")
+        self.runner = SessionRunner(
+            session, [SimulatorFeed(sim, lambda: session.state, real, label=label)]
+        )
+        await self.runner.start()
+        self.window = MainWindow(session, self.settings, self.runner.feeds)
         self.window.end_requested.connect(self.end_session)
         self.window.settings_requested.connect(self.open_settings)
         self.window.destroyed.connect(self.quit.set)
@@ -100,16 +104,6 @@ class Console:
             if screen is not None:
                 self.window.setGeometry(screen.availableGeometry())
             self.window.show()
-
-    def feed_state(self) -> tuple[str, str]:
-        if self.session is None or self.session.ended:
-            return "ended", ""
-        if self.feed is not None and self.feed.running:
-            return "connected", self.tr_simulator()
-        return "offline", ""
-
-    def tr_simulator(self) -> str:
-        return QApplication.translate("Console", "Built-in simulator (practice mode)")
 
     def end_session(self) -> None:
         if self.session is not None and not self.session.ended:
@@ -130,8 +124,8 @@ class Console:
             self.window.charts.set_dark(self.settings.get("theme") == "dark")
 
     async def shutdown(self) -> None:
-        if self.feed is not None:
-            await self.feed.stop()
+        if self.runner is not None:
+            await self.runner.stop()
         if self.session is not None:
             self.session.close()
 
@@ -176,7 +170,7 @@ async def _run(app: QApplication, options: AppOptions, settings: Settings) -> in
             return 0
         plan = picked
     try:
-        console.start(plan)
+        await console.start(plan)
     except (SessionFileError, CatalogImportError, OSError) as e:
         QMessageBox.critical(None, "Live Console", str(e))
         return 1

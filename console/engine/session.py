@@ -13,7 +13,7 @@ import json
 import logging
 import uuid
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from console import __version__
 from console.domain.catalog import Product
 from console.domain.clock import Clock
 from console.domain.deals import Deal, DealSpec, deal_price
-from console.domain.events import Event
+from console.domain.events import AUDIENCE_KINDS, Event
 from console.domain.reducer import admit, apply
 from console.domain.state import SessionState
 from console.store.chain import encode_data, genesis, row_hash
@@ -78,6 +78,9 @@ class LiveSession:
         self._head = head
         self.rejected_count = 0
         self.activity: deque[Event] = deque(maxlen=ACTIVITY_KEEP)
+        # Hear every operator and console event as it is logged: feeds mirror them to
+        # a platform bridge, the runner wakes its deadline timer.
+        self.listeners: list[Callable[[Event], None]] = []
 
     @classmethod
     def start(
@@ -135,6 +138,9 @@ class LiveSession:
         rows.append((ev.seq, ev.ts_ms, ev.kind, source, text, self._head))
         if ev.kind in ACTIVITY_KINDS:
             self.activity.append(ev)
+        if self.listeners and ev.kind not in AUDIENCE_KINDS:
+            for listener in self.listeners:
+                listener(ev)
         if ev.kind == "order":
             deal = self.state.live_deals.get(ev.data["sku"])
             if deal is not None and deal.left == 0:  # the order that takes the last unit
@@ -224,6 +230,11 @@ class LiveSession:
         if rows or rejected:
             self.writer.submit(rows, self._metric_rows(since), rejected)
         return len(rows)
+
+    def reject(self, reason: str, payload: str, source: str) -> None:
+        """Log something a source sent that is not an event at all (a garbage frame)."""
+        self.rejected_count += 1
+        self.writer.submit([], [], [(self.clock.now_ms(), source, reason, payload[:MAX_PAYLOAD])])
 
     def command(self, kind: str, data: dict[str, Any], source: str = "operator") -> Event:
         """An operator action, logged like any event; CommandError if not allowed."""

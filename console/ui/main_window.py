@@ -8,7 +8,7 @@ so everything the operator does is in the log.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.engine.session import CommandError, LiveSession
+from console.feeds.base import Feed
 from console.ui.charts import LiveCharts
 from console.ui.deal_dialog import DealDialog
 from console.ui.deal_panel import DealPanel
@@ -42,7 +43,7 @@ from console.ui.presenting import PresentingPanel
 from console.ui.queue import QueuePanel
 from console.ui.session_bar import SessionBar
 from console.ui.settings import Settings
-from console.ui.status import FeedState, StatusPanel
+from console.ui.status import StatusPanel
 
 FRAME_MS = 50  # 20 Hz: smooth countdowns, cheap enough at 20,000 events/s
 LAYOUT_VERSION = 1
@@ -70,7 +71,7 @@ class MainWindow(QMainWindow):
     end_requested = Signal()
     settings_requested = Signal()
 
-    def __init__(self, session: LiveSession, settings: Settings, feed_state: FeedState,
+    def __init__(self, session: LiveSession, settings: Settings, feeds: Sequence[Feed],
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.session = session
@@ -97,7 +98,7 @@ class MainWindow(QMainWindow):
         self.deal.error.connect(self.show_error)
         self.feed.set_keywords(list(settings.get("feed.keywords")))
         self.feed.set_cap(int(settings.get("feed.cap")))
-        self.status = StatusPanel(session, feed_state, self._writer_state, session.path.name)
+        self.status = StatusPanel(session, feeds, self._writer_state, session.path.name)
         self.statusBar().addWidget(self.status, 1)
 
         central = QSplitter(Qt.Orientation.Vertical)

@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from console.feeds.base import Feed, FeedState
 from console.ui.source import ConsoleSource
 from console.ui.widgets import plain_label, set_style_state
 
-# (state: connected | reconnecting | offline | ended, detail for the tooltip)
-FeedState = Callable[[], tuple[str, str]]
+# The light shows the worst feed; the style state colours it.
+_WORST_FIRST = (FeedState.FAILED, FeedState.RECONNECTING, FeedState.CONNECTING,
+                FeedState.STOPPED, FeedState.LIVE)  # fmt: skip
+_STYLE = {FeedState.LIVE: "connected", FeedState.CONNECTING: "reconnecting",
+          FeedState.RECONNECTING: "reconnecting", FeedState.FAILED: "offline",
+          FeedState.STOPPED: "offline"}  # fmt: skip
 # (write lag in ms, error message or None)
 WriterState = Callable[[], tuple[float, str | None]]
 
 
 class StatusPanel(QWidget):
-    def __init__(self, source: ConsoleSource, feed_state: FeedState, writer_state: WriterState,
+    def __init__(self, source: ConsoleSource, feeds: Sequence[Feed], writer_state: WriterState,
                  file_name: str, parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.source = source
-        self.feed_state = feed_state
+        self.feeds = feeds
         self.writer_state = writer_state
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
@@ -44,19 +49,47 @@ class StatusPanel(QWidget):
         (t0, n0), (t1, n1) = self._samples[0], self._samples[-1]
         return (n1 - n0) / (t1 - t0) if t1 > t0 else 0.0
 
+    def feed_text(self) -> tuple[str, str, str]:
+        """(what the light says, its style state, a tooltip listing every feed)."""
+        if self.source.state.ended_at_ms is not None:
+            return self.tr("■ Session ended"), "ended", ""
+        if not self.feeds:
+            return self.tr("○ No feed"), "offline", ""
+        lines = [f"{feed.label}: {self._describe(feed)}" for feed in self.feeds]
+        worst = min(self.feeds, key=lambda f: _WORST_FIRST.index(f.status.state))
+        state = worst.status.state
+        if state is FeedState.LIVE:
+            text = (
+                self.tr("● Feed live")
+                if len(self.feeds) == 1
+                else self.tr("● {0} feeds live").format(len(self.feeds))
+            )
+        else:
+            text = f"{'○' if state is FeedState.STOPPED else '◌'} {worst.label}: {self._describe(worst)}"
+        return text, _STYLE[state], "\n".join(lines)
+
+    def _describe(self, feed: Feed) -> str:
+        status = feed.status
+        match status.state:
+            case FeedState.LIVE:
+                return self.tr("live")
+            case FeedState.CONNECTING:
+                return self.tr("connecting…")
+            case FeedState.RECONNECTING:
+                wait = 0 if status.retry_at_ms is None else status.retry_at_ms - time.time() * 1000
+                return self.tr("reconnecting in {0} s ({1})").format(
+                    max(0, round(wait / 1000)), status.detail
+                )
+            case FeedState.FAILED:
+                return self.tr("failed: {0}").format(status.detail)
+        return self.tr("stopped")
+
     def refresh(self) -> None:
-        state, detail = self.feed_state()
-        names = {
-            "connected": self.tr("● Feed connected"),
-            "reconnecting": self.tr("◌ Feed reconnecting"),
-            "offline": self.tr("○ Feed offline"),
-            "ended": self.tr("■ Session ended"),
-        }
-        text = names.get(state, state)
+        text, state, tip = self.feed_text()
         if self.feed.text() != text:
             self.feed.setText(text)
         set_style_state(self.feed, "state", state)
-        self.feed.setToolTip(detail)
+        self.feed.setToolTip(tip)
         self.rate.setText(self.tr("{0:,.0f} events/s").format(self.events_per_second()))
         lag, error = self.writer_state()
         if error:

@@ -30,8 +30,9 @@ def bench_ui(quick: bool) -> list[Figure]:
 
     from console.app import tune_gc
     from console.domain.clock import RealClock
-    from console.engine.realtime import RealtimeFeed
+    from console.engine.runner import SessionRunner
     from console.engine.session import LiveSession
+    from console.feeds.sim_feed import SimulatorFeed
     from console.feeds.simulator import Simulator
     from console.importers.sample import sample_catalog_path
     from console.importers.simple_csv import load_catalog
@@ -50,16 +51,17 @@ def bench_ui(quick: bool) -> list[Figure]:
             folder / "ui.live.db", title="bench", catalog=catalog, clock=RealClock()
         )
         settings = Settings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
-        window = MainWindow(session, settings, lambda: ("connected", ""))
+        sim = SimulatorFeed(
+            Simulator("mid", seed=1, rate=rate), lambda: session.state, session.clock
+        )
+        runner = SessionRunner(session, [sim])
+        window = MainWindow(session, settings, runner.feeds)
         window.confirm_close = False
         window.show()
         tune_gc()
 
         async def measure() -> None:
-            feed = RealtimeFeed(
-                session, Simulator("mid", seed=1, rate=rate), session.clock, source="sim"
-            )
-            feed.start()
+            await runner.start()
             session.present_step(+1)
             await asyncio.sleep(1.0)  # first frames load fonts and draw thumbnails: not load
             end = time.perf_counter() + seconds
@@ -71,7 +73,7 @@ def bench_ui(quick: bool) -> list[Figure]:
                 if window.frames != frames_seen:
                     frames_seen = window.frames
                     frames.append(window.last_frame_ms)
-            await feed.stop()
+            await runner.stop()
 
         qasync.run(measure())
         events = session.state.totals.events / (seconds + 1.0)

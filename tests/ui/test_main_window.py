@@ -22,7 +22,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def window(qtbot: QtBot, session: LiveSession, settings: Settings) -> MainWindow:
-    w = MainWindow(session, settings, lambda: ("connected", "test feed"))
+    w = MainWindow(session, settings, [])
     w.confirm_close = False
     qtbot.addWidget(w)
     w.show()
@@ -89,13 +89,13 @@ def test_end_session_asks_first(qtbot: QtBot, window: MainWindow, session: LiveS
 def test_layout_is_saved_and_restored(
     qtbot: QtBot, session: LiveSession, settings: Settings
 ) -> None:
-    first = MainWindow(session, settings, lambda: ("connected", ""))
+    first = MainWindow(session, settings, [])
     qtbot.addWidget(first)
     first.confirm_close = False
     first.show()
     first.docks["feed"].hide()
     first.close()
-    second = MainWindow(session, settings, lambda: ("connected", ""))
+    second = MainWindow(session, settings, [])
     qtbot.addWidget(second)
     second.show()
     assert not second.docks["feed"].isVisible()
@@ -110,7 +110,7 @@ def test_titles_stay_plain_text(qtbot: QtBot, tmp_path: Path, settings: Settings
     evil = "<img src=x onerror=alert(1)>"
     s = LiveSession.start(tmp_path / "x.live.db", title="<b>X</b>", clock=VirtualClock(1_764_316_800_000),
                           catalog=[Product("EVIL", evil, 100, 5)])  # fmt: skip
-    w = MainWindow(s, settings, lambda: ("connected", ""))
+    w = MainWindow(s, settings, [])
     w.confirm_close = False
     qtbot.addWidget(w)
     s.present("EVIL")

@@ -45,7 +45,7 @@ def test_two_thousand_frames_of_a_busy_session(qtbot: QtBot, tmp_path: Path) -> 
         tmp_path / "soak.live.db", title="Soak", catalog=catalog, clock=clock
     )
     settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(session, settings, lambda: ("connected", "soak"))
+    window = MainWindow(session, settings, [])
     window.confirm_close = False
     window.timer.stop()  # the test drives the frames itself
     qtbot.addWidget(window)

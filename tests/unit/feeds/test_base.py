@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from console.feeds.base import Backoff, FeedState, FeedStatus
+from console.feeds.sim_feed import SimulatorFeed
+from console.feeds.simulator import Simulator
+from tests.support import START_MS
+
+
+def test_backoff_grows_to_its_cap_with_jitter_and_resets() -> None:
+    b = Backoff(initial=0.5, maximum=8.0, rng=random.Random(1))
+    waits = [b.next() for _ in range(12)]
+    assert all(0.25 <= w <= 8.0 for w in waits)
+    ceilings = [min(8.0, 0.5 * 2**n) for n in range(12)]
+    assert all(w <= c for w, c in zip(waits, ceilings, strict=True))
+    assert max(waits[6:]) > 4.0  # it does grow
+    assert len({round(w, 6) for w in waits}) == len(waits)  # jittered, not lockstep
+    b.reset()
+    assert b.next() <= 0.5
+
+
+def test_backoff_refuses_nonsense() -> None:
+    with pytest.raises(ValueError, match="initial"):
+        Backoff(initial=0)
+
+
+def test_listeners_hear_each_change_once() -> None:
+    from console.domain.clock import VirtualClock
+    from console.domain.state import SessionState
+
+    feed = SimulatorFeed(Simulator("small"), SessionState, VirtualClock(START_MS))
+    heard: list[FeedStatus] = []
+    feed.add_listener(heard.append)
+    feed._set_status(FeedState.CONNECTING)
+    feed._set_status(FeedState.CONNECTING)
+    feed._set_status(FeedState.LIVE, "up")
+    assert [s.state for s in heard] == [FeedState.CONNECTING, FeedState.LIVE]
+    assert feed.status == FeedStatus(FeedState.LIVE, "up")
