@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from console.feeds.simulator import PRESETS
-
-_CHANNEL = re.compile(r"^[a-z0-9_]{1,25}$")
+from console.feeds.twitch import twitch_channel
 
 
 class FeedUriError(ValueError):
@@ -71,12 +70,10 @@ def parse_feed_uri(text: str) -> FeedUri:
         case "ws" | "wss":
             return _ws(text)
         case "twitch":
-            channel = rest.removeprefix("#").lower()
-            if not _CHANNEL.match(channel):
-                raise FeedUriError(
-                    f"{rest!r} is not a Twitch channel name (letters, digits, _; up to 25)"
-                )
-            return TwitchUri(channel)
+            try:
+                return TwitchUri(twitch_channel(rest))
+            except ValueError as e:
+                raise FeedUriError(str(e)) from None
     raise FeedUriError(
         f"unknown feed type {scheme!r} in {text!r}: use sim:, ws://, wss:// or twitch:"
     )
