@@ -15,14 +15,17 @@ jittered exponential backoff (`Backoff`).
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
 from console.domain.events import Event
+
+log = logging.getLogger("console.feeds")
 
 
 class FeedState(StrEnum):
@@ -80,6 +83,20 @@ class Feed(ABC):
         self.status = status
         for listener in list(self._listeners):
             listener(status)
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run the feed's loop; should it die of a bug, the status says so instead of staying live."""
+        task = asyncio.get_running_loop().create_task(coro, name=self.label)
+        task.add_done_callback(self._loop_ended)
+        return task
+
+    def _loop_ended(self, task: asyncio.Task[None]) -> None:
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:
+            log.error("feed %s stopped", self.label, exc_info=error)
+            self._set_status(FeedState.FAILED, f"stopped by an internal error: {error!r:.200}")
 
     @abstractmethod
     async def start(self, sink: FeedSink) -> None:

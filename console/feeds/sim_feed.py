@@ -30,7 +30,7 @@ class SimulatorFeed(Feed):
 
     async def start(self, sink: FeedSink) -> None:
         if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(sink), name=self.label)
+            self._task = self._spawn(self._run(sink))
             self._set_status(FeedState.LIVE, self.label)
 
     async def stop(self) -> None:

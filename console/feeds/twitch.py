@@ -201,7 +201,7 @@ class TwitchFeed(Feed):
     async def start(self, sink: FeedSink) -> None:
         if self._task is None:
             self._set_status(FeedState.CONNECTING, f"connecting to {self.server_url}")
-            self._task = asyncio.get_running_loop().create_task(self._run(sink), name=self.label)
+            self._task = self._spawn(self._run(sink))
 
     async def stop(self) -> None:
         task, self._task = self._task, None

@@ -39,3 +39,30 @@ def test_listeners_hear_each_change_once() -> None:
     feed._set_status(FeedState.LIVE, "up")
     assert [s.state for s in heard] == [FeedState.CONNECTING, FeedState.LIVE]
     assert feed.status == FeedStatus(FeedState.LIVE, "up")
+
+
+def test_a_feed_whose_loop_dies_says_so() -> None:
+    import asyncio
+
+    from console.domain.clock import VirtualClock
+    from console.domain.state import SessionState
+
+    class Broken:
+        def ingest(self, raws: list[object], source: str) -> int:
+            raise RuntimeError("disk on fire")
+
+        def reject(self, reason: str, payload: str, source: str) -> None:
+            raise AssertionError
+
+    clock = VirtualClock(START_MS)
+    feed = SimulatorFeed(Simulator("mid", rate=1000), SessionState, clock, tick=0.001)
+
+    async def run() -> None:
+        await feed.start(Broken())
+        await asyncio.sleep(0.01)
+        clock.advance(1000)
+        await asyncio.sleep(0.05)
+
+    asyncio.run(run())
+    assert feed.status.state is FeedState.FAILED
+    assert "disk on fire" in feed.status.detail
