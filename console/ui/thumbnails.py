@@ -2,9 +2,10 @@
 
 Every product gets a picture, so rows line up and the operator recognises a
 product at a glance: its local image file when there is a readable one, else
-a tile in a colour fixed by the SKU with the title's first character. Remote
-URLs become tiles here too: fetching them is the connectors' job, and the UI
-thread never does network I/O.
+a tile in a colour fixed by the SKU with the title's first character. The UI
+thread never does network I/O: a remote URL shows its picture once the
+importer has fetched it into the cache set with `set_image_cache`, and a tile
+until then.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, QUrl
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QImageReader, QPainter, QPixmap
 
 from console.domain.catalog import Product
+from console.importers.images import cache_path, is_remote
 
 CACHE_LIMIT = 512  # a few sizes of a few hundred products; a 64 px tile is 16 KB
 # Families tried in order so a Chinese first character renders on every platform.
@@ -30,7 +32,14 @@ TILE_FONTS = [
     "sans-serif",
 ]
 
-_cache: OrderedDict[tuple[str, str, str, int, float], QPixmap] = OrderedDict()
+_cache: OrderedDict[tuple[str, str, str, int, float, bool], QPixmap] = OrderedDict()
+_remote_dir: Path | None = None
+
+
+def set_image_cache(cache_dir: Path | None) -> None:
+    """Where fetched pictures of http(s) images live (see console.importers.images)."""
+    global _remote_dir
+    _remote_dir = cache_dir
 
 
 def thumbnail(product: Product, size: int) -> QPixmap:
@@ -38,11 +47,12 @@ def thumbnail(product: Product, size: int) -> QPixmap:
 
     Keyed by what the picture shows (SKU, first character, image path), so an
     edited title or image gets a new picture and an unchanged one is reused on
-    every paint.
+    every paint; a remote image's key also says whether it has been fetched.
     """
     app = QGuiApplication.instance()
     dpr = app.devicePixelRatio() if isinstance(app, QGuiApplication) else 1.0
-    key = (product.sku, _initial(product.title), product.image, size, dpr)
+    fetched = is_remote(product.image) and _is_file(product.image)
+    key = (product.sku, _initial(product.title), product.image, size, dpr, fetched)
     pixmap = _cache.get(key)
     if pixmap is not None:
         _cache.move_to_end(key)
@@ -60,13 +70,20 @@ def _initial(title: str) -> str:
 
 
 def _local_path(image: str) -> Path | None:
-    """The file an image field names, or None for an empty field or a remote URL."""
+    """The file an image field names (a remote URL's cache file), or None."""
     if not image:
         return None
+    if _remote_dir is not None and is_remote(image):
+        return cache_path(_remote_dir, image)
     if "://" in image:
         url = QUrl(image)
         return Path(url.toLocalFile()) if url.isLocalFile() else None
     return Path(image).expanduser()
+
+
+def _is_file(image: str) -> bool:
+    path = _local_path(image)
+    return path is not None and path.is_file()
 
 
 def _from_file(image: str, size: int, dpr: float) -> QPixmap | None:
