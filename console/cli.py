@@ -13,16 +13,19 @@ from hashlib import sha256
 from pathlib import Path
 
 from console import __version__
+from console.domain.catalog import Product
 from console.domain.clock import RealClock, VirtualClock
-from console.domain.money import format_money
+from console.domain.money import DEFAULT_CURRENCY, MoneyError, check_currency, format_money
 from console.domain.script import ScriptError, auto_show, parse_script
 from console.engine.session import LiveSession
 from console.engine.virtual_run import rehearse, run_virtual
+from console.feeds import ws_server
 from console.feeds.simulator import PRESETS, Simulator
+from console.importers.catalog_import import FORMATS, catalog_json, import_catalog
+from console.importers.csv_rows import CatalogImportError
 from console.importers.sample import sample_catalog_path
-from console.importers.simple_csv import CatalogImportError, load_catalog
 from console.store.errors import SessionFileError
-from console.store.paths import data_dir, session_filename, sessions_dir
+from console.store.paths import catalogs_dir, data_dir, session_filename, sessions_dir, slug
 from console.store.reader import load_state
 from console.store.summary import summarize
 from console.store.verify import verify
@@ -60,15 +63,49 @@ def _start_ms(text: str | None) -> int | None:
     )
 
 
+def _catalog(path: str | None, currency: str = DEFAULT_CURRENCY) -> list[Product]:
+    catalog_path = Path(path) if path else sample_catalog_path()
+    try:
+        return list(import_catalog(catalog_path, currency=currency).products)
+    except (CatalogImportError, OSError) as e:
+        raise UsageError(f"catalog {catalog_path}: {e}") from None
+
+
+def _import_catalog(args: argparse.Namespace) -> int:
+    try:
+        check_currency(args.currency)
+        result = import_catalog(Path(args.file), args.format, args.currency,
+                                skip_bad_rows=args.skip_bad_rows)  # fmt: skip
+    except (CatalogImportError, MoneyError) as e:
+        raise UsageError(str(e)) from None
+    if args.json:
+        print(json.dumps(catalog_json(result), ensure_ascii=False, indent=2))
+    else:
+        for p in result.products:
+            stock = "not tracked" if p.sku in result.untracked else f"{p.stock:,}"
+            variants = f"  ({len(p.variants)} variants)" if p.variants else ""
+            print(f"{p.sku:<24} {format_money(p.price_minor, p.currency):>14}  stock {stock:>11}"
+                  f"  {p.title}{variants}")  # fmt: skip
+        for row in result.skipped:
+            print(f"skipped row {row.row}: {row.reason}")
+        print(f"{len(result.products)} products ({result.format} format), "
+              f"{len(result.skipped)} rows skipped")  # fmt: skip
+    if args.dry_run:
+        return EXIT_OK
+    out = catalogs_dir(data_dir(args.data_dir)) / f"{slug(Path(args.file).stem)}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    saved = {"products": catalog_json(result)["products"]}
+    out.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"saved to {out} (use it with --catalog or on the start screen)",
+          file=sys.stderr if args.json else sys.stdout)  # fmt: skip
+    return EXIT_OK
+
+
 def _simulate(args: argparse.Namespace) -> int:
     start = _start_ms(args.start)
     if start is None:
         start = RealClock().now_ms() // 1000 * 1000
-    catalog_path = Path(args.catalog) if args.catalog else sample_catalog_path()
-    try:
-        catalog = list(load_catalog(catalog_path).products)
-    except (CatalogImportError, OSError) as e:
-        raise UsageError(f"catalog {catalog_path}: {e}") from None
+    catalog = _catalog(args.catalog)
     skus = {p.sku for p in catalog} | {v.sku for p in catalog for v in p.variants}
     duration_ms = round(args.duration * 1000)
     if args.script:
@@ -123,6 +160,71 @@ def _simulate(args: argparse.Namespace) -> int:
     session.close()
     if not args.quiet:
         print(file=sys.stderr)
+    t = session.state.totals
+    print(
+        f"{out}\n{session.state.last_seq} events, {t.orders} orders, rejected {session.rejected_count}"
+    )
+    return EXIT_OK
+
+
+def _record(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from console.engine.recording import run_recording
+    from console.feeds.base import Feed
+    from console.feeds.factory import open_feed
+    from console.feeds.shopify_orders import secret_from
+    from console.feeds.shopify_webhook import ShopifyWebhookFeed
+    from console.feeds.uri import FeedUriError, parse_feed_uri
+
+    if not args.feed and args.webhook_port is None:
+        raise UsageError("name at least one --feed URI or a --webhook-port")
+    try:
+        uris = [parse_feed_uri(text) for text in args.feed]
+        check_currency(args.currency)
+    except (FeedUriError, MoneyError) as e:
+        raise UsageError(str(e)) from None
+    secret = None
+    if args.webhook_port is not None:
+        secret = secret_from(None)
+        if not secret:
+            raise UsageError(
+                "--webhook-port needs the Shopify webhook secret in the environment variable "
+                "LIVE_CONSOLE_SHOPIFY_SECRET (never on the command line, where others can read it)"
+            )
+    catalog = _catalog(args.catalog, args.currency)
+    clock = RealClock()
+    title = args.title or "Recording"
+    out = (
+        Path(args.out)
+        if args.out
+        else sessions_dir(data_dir(args.data_dir)) / session_filename(clock.now_ms(), title)
+    )
+    session = LiveSession.start(
+        out, title=title, catalog=catalog, clock=clock, currency=args.currency
+    )
+
+    def report(line: str) -> None:
+        print(line, flush=True)
+
+    async def run() -> str:
+        feeds: list[Feed] = [
+            open_feed(uri, state=lambda: session.state, clock=clock) for uri in uris
+        ]
+        if secret is not None:
+            feeds.append(ShopifyWebhookFeed(secret, args.currency, host=args.webhook_host,
+                                            port=args.webhook_port))  # fmt: skip
+        if session.state.queue:
+            session.present_step(+1)
+        return await run_recording(session, feeds, duration_s=args.duration, report=report)
+
+    try:
+        reason = asyncio.run(run())
+    except OSError as e:  # a port in use, a host that cannot be bound
+        session.close()
+        raise UsageError(f"cannot listen for webhooks: {e.strerror or e}") from None
+    session.end(reason.lower())
+    session.close()
     t = session.state.totals
     print(
         f"{out}\n{session.state.last_seq} events, {t.orders} orders, rejected {session.rejected_count}"
@@ -289,6 +391,55 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--quiet", action="store_true", help="no progress output")
     s.set_defaults(run=_simulate)
 
+    c = sub.add_parser(
+        "import-catalog",
+        help="check a Shopify, WooCommerce or simple catalog CSV and save it for sessions",
+    )
+    c.add_argument("file")
+    c.add_argument("--format", choices=FORMATS, default="auto", help="file format (default: auto)")
+    c.add_argument(
+        "--currency", default=DEFAULT_CURRENCY, help="currency of the prices (default CNY)"
+    )
+    c.add_argument(
+        "--skip-bad-rows", action="store_true", help="import the good rows, list the bad"
+    )
+    c.add_argument("--dry-run", action="store_true", help="check and show, save nothing")
+    c.add_argument(
+        "--json", action="store_true", help='print {"products": [...], "skipped": [...]}'
+    )
+    c.set_defaults(run=_import_catalog)
+
+    r = sub.add_parser(
+        "record", help="record a live session from real-time feeds (headless, until Ctrl+C)"
+    )
+    r.add_argument(
+        "--feed",
+        action="append",
+        default=[],
+        metavar="URI",
+        help="a source: sim:PRESET?seed=N&rate=R, ws://HOST:PORT/PATH?token=T, wss://..., "
+        "twitch:CHANNEL (repeat for several)",
+    )
+    r.add_argument("--out", help="session file to write (default: a new file in the data folder)")
+    r.add_argument("--duration", type=_positive, help="stop after this many seconds")
+    r.add_argument(
+        "--catalog", help="catalog CSV (Shopify, WooCommerce or simple; default: the sample)"
+    )
+    r.add_argument("--title", help="session title")
+    r.add_argument("--currency", default="CNY", help="the session's currency (default CNY)")
+    r.add_argument(
+        "--webhook-port",
+        type=int,
+        metavar="P",
+        help="accept Shopify order webhooks on this port (secret: env LIVE_CONSOLE_SHOPIFY_SECRET)",
+    )
+    r.add_argument(
+        "--webhook-host",
+        default="127.0.0.1",
+        help="address for the webhook listener (default 127.0.0.1; use a tunnel to reach it)",
+    )
+    r.set_defaults(run=_record)
+
     i = sub.add_parser("info", help="summarize a session file")
     i.add_argument("file")
     i.add_argument("--json", action="store_true", help="machine-readable JSON")
@@ -307,6 +458,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--quick", action="store_true", help="shorter runs")
     b.add_argument("--json", action="store_true", help="print figures as JSON")
     b.set_defaults(run=_bench)
+
+    f = sub.add_parser(
+        "feed-server",
+        help="serve the WebSocket event feed (docs/feed-protocol.md) for bridges and tests",
+    )
+    ws_server.add_arguments(f)
+    f.set_defaults(run=ws_server.run)
     return p
 
 

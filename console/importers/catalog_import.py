@@ -6,21 +6,62 @@ file imports the same way in both.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from console.domain.catalog import CatalogError, Product, product_from_dict
 from console.domain.money import DEFAULT_CURRENCY
-from console.importers.csv_rows import CatalogImportError, ImportResult, header_cells, read_text
+from console.importers.csv_rows import (
+    CatalogImportError,
+    ImportResult,
+    SkippedRow,
+    header_cells,
+    read_text,
+)
 from console.importers.shopify_csv import parse_shopify_csv
 from console.importers.simple_csv import parse_simple_csv
 from console.importers.woocommerce_csv import parse_woocommerce_csv
 
-FORMATS = ("auto", "shopify", "woocommerce", "simple")
+FORMATS = ("auto", "shopify", "woocommerce", "simple", "saved")
+
+
+def parse_saved(text: str, currency: str = DEFAULT_CURRENCY, *,
+                skip_bad_rows: bool = False) -> ImportResult:  # fmt: skip
+    """A catalog `import-catalog` saved: its own JSON, read back by the same product rules."""
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        raise CatalogImportError(f"the saved catalog is not valid JSON: {e}") from None
+    entries = data.get("products") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise CatalogImportError('a saved catalog is an object with a "products" list')
+    products: list[Product] = []
+    skipped: list[SkippedRow] = []
+    for n, entry in enumerate(entries, 1):
+        try:
+            product = product_from_dict(entry)
+            if product.currency != currency:
+                raise CatalogError(
+                    f"its prices are in {product.currency}, the session's in {currency}"
+                )
+        except CatalogError as e:
+            skipped.append(SkippedRow(n, f"product {n}: {e}"))
+            continue
+        products.append(product)
+    if skipped and not skip_bad_rows:
+        raise CatalogImportError(skipped[0].reason)
+    if not products:
+        raise CatalogImportError("the saved catalog has no products")
+    return ImportResult(tuple(products), tuple(skipped), format="saved")
+
+
 _PARSERS: dict[str, Callable[..., ImportResult]] = {
     "shopify": parse_shopify_csv,
     "woocommerce": parse_woocommerce_csv,
     "simple": parse_simple_csv,
+    "saved": parse_saved,
 }
 _SHOWN_COLUMNS = 12
 
@@ -60,7 +101,11 @@ def parse_catalog(
     if fmt not in FORMATS:
         raise CatalogImportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fmt == "auto":
-        fmt = detect_format(header_cells(text))
+        fmt = (
+            "saved"
+            if text.lstrip("\ufeff \t\r\n").startswith("{")
+            else detect_format(header_cells(text))
+        )
     return _PARSERS[fmt](text, currency, skip_bad_rows=skip_bad_rows)
 
 

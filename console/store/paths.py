@@ -47,3 +47,13 @@ def session_filename(started_at_ms: int, title: str) -> str:
     """`yyyymmdd-hhmmss-<slug>.live.db`, in the merchant's local time."""
     local = datetime.fromtimestamp(started_at_ms / 1000, UTC).astimezone()
     return f"{local:%Y%m%d-%H%M%S}-{slug(title)}{SUFFIX}"
+
+
+def catalogs_dir(root: Path) -> Path:
+    """Catalogs `import-catalog` checked and saved, ready for sessions."""
+    return root / "catalogs"
+
+
+def image_cache_dir(root: Path) -> Path:
+    """Product pictures fetched from URLs; safe to delete, they are fetched again."""
+    return root / "cache" / "images"
