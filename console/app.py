@@ -25,18 +25,32 @@ from console.domain.script import auto_show
 from console.engine.runner import SessionRunner
 from console.engine.session import LiveSession
 from console.engine.virtual_run import run_virtual
+from console.feeds.base import Feed, cancel_task
+from console.feeds.factory import open_feed
+from console.feeds.shopify_orders import secret_from
+from console.feeds.shopify_webhook import ShopifyWebhookFeed
 from console.feeds.sim_feed import SimulatorFeed
 from console.feeds.simulator import Simulator
+from console.feeds.uri import FeedUriError, parse_feed_uri
+from console.importers.catalog_import import import_catalog
+from console.importers.csv_rows import CatalogImportError
+from console.importers.images import FetchReport, fetch_images, image_urls
 from console.importers.sample import sample_catalog_path
-from console.importers.simple_csv import CatalogImportError, load_catalog
 from console.store.errors import SessionFileError
-from console.store.paths import ENV_DATA_DIR, data_dir, session_filename, sessions_dir
+from console.store.paths import (
+    ENV_DATA_DIR,
+    data_dir,
+    image_cache_dir,
+    session_filename,
+    sessions_dir,
+)
 from console.ui.i18n import install_translator
 from console.ui.main_window import MainWindow
 from console.ui.settings import Settings
 from console.ui.settings_dialog import SettingsDialog
 from console.ui.start_dialog import SessionPlan, StartDialog
 from console.ui.theme import apply_theme
+from console.ui.thumbnails import set_image_cache
 
 log = logging.getLogger("console.app")
 
@@ -67,33 +81,44 @@ class Console:
         self.runner: SessionRunner | None = None
         self.window: MainWindow | None = None
         self.quit = asyncio.Event()
+        self._fetch: asyncio.Task[FetchReport] | None = None
 
     async def start(self, plan: SessionPlan) -> None:
-        catalog = list(load_catalog(plan.catalog or sample_catalog_path()).products)
+        currency = str(self.settings.get("currency"))
+        catalog = list(
+            import_catalog(plan.catalog or sample_catalog_path(), currency=currency).products
+        )
         real = RealClock()
         warmup_ms = round(plan.warmup_min * 60_000)
         clock = VirtualClock(real.now_ms() - warmup_ms) if warmup_ms else real
         assert self.options.data_dir is not None
         path = sessions_dir(self.options.data_dir) / session_filename(clock.now_ms(), plan.title)
-        currency = str(self.settings.get("currency"))
         session = LiveSession.start(
             path, title=plan.title, catalog=catalog, clock=clock, currency=currency
         )
-        sim = Simulator(plan.preset, seed=random.randrange(1 << 30), rate=plan.rate)
-        if isinstance(clock, VirtualClock):
-            queue = list(session.state.queue)
-            run_virtual(session, clock, sim, source="sim", duration_ms=warmup_ms,
-                        actions=auto_show(queue, warmup_ms, slot_ms=4 * 60_000), end=False)  # fmt: skip
-            session.clock = real
-        elif session.state.queue:
-            session.present_step(+1)
         self.session = session
-        label = QApplication.translate("Console", "Built-in simulator (practice mode)")
-        self.runner = SessionRunner(
-            session, [SimulatorFeed(sim, lambda: session.state, real, label=label)]
-        )
-        await self.runner.start()
-        self.window = MainWindow(session, self.settings, self.runner.feeds)
+        try:
+            feeds = self._feeds(plan, session, real)
+            sims = [f.simulator for f in feeds if isinstance(f, SimulatorFeed)]
+            if isinstance(clock, VirtualClock) and sims:  # practice history, then on in real time
+                queue = list(session.state.queue)
+                run_virtual(session, clock, sims[0], source="sim", duration_ms=warmup_ms,
+                            actions=auto_show(queue, warmup_ms, slot_ms=4 * 60_000), end=False)  # fmt: skip
+            session.clock = real
+            if not isinstance(clock, VirtualClock) and session.state.queue:
+                session.present_step(+1)
+            self.runner = SessionRunner(session, feeds)
+            await self.runner.start()
+        except BaseException:
+            session.close()
+            self.session = None
+            raise
+        cache = image_cache_dir(self.options.data_dir)
+        set_image_cache(cache)
+        urls = image_urls(catalog)
+        if urls:  # pictures arrive while the show starts; the queue shows them as they land
+            self._fetch = asyncio.get_running_loop().create_task(fetch_images(urls, cache))
+        self.window = MainWindow(session, self.settings, self.runner.feeds, image_cache=cache)
         self.window.end_requested.connect(self.end_session)
         self.window.settings_requested.connect(self.open_settings)
         self.window.destroyed.connect(self.quit.set)
@@ -104,6 +129,26 @@ class Console:
             if screen is not None:
                 self.window.setGeometry(screen.availableGeometry())
             self.window.show()
+
+    def _feeds(self, plan: SessionPlan, session: LiveSession, clock: RealClock) -> list[Feed]:
+        """The plan's live feeds and webhooks, or the simulator for practice."""
+        if not plan.live:
+            label = QApplication.translate("Console", "Built-in simulator (practice mode)")
+            sim = Simulator(plan.preset, seed=random.randrange(1 << 30), rate=plan.rate)
+            return [SimulatorFeed(sim, lambda: session.state, clock, label=label)]
+        twitch_url = self.settings.get("connections.twitch_url")
+        feeds = [
+            open_feed(parse_feed_uri(text), state=lambda: session.state, clock=clock,
+                      twitch_url=twitch_url)
+            for text in plan.feeds
+        ]  # fmt: skip
+        if plan.webhooks:
+            secret = secret_from(self.settings.get("connections.shopify_secret") or None)
+            if not secret:
+                raise FeedUriError("the Shopify webhook secret is not set (Settings → Connections)")
+            port = self.settings.get("connections.webhook_port")
+            feeds.append(ShopifyWebhookFeed(secret, session.state.currency, port=port))
+        return feeds
 
     def end_session(self) -> None:
         if self.session is not None and not self.session.ended:
@@ -124,6 +169,7 @@ class Console:
             self.window.charts.set_dark(self.settings.get("theme") == "dark")
 
     async def shutdown(self) -> None:
+        await cancel_task(self._fetch)
         if self.runner is not None:
             await self.runner.stop()
         if self.session is not None:
@@ -156,7 +202,12 @@ async def _run(app: QApplication, options: AppOptions, settings: Settings) -> in
             rate=options.rate, warmup_min=options.warmup_min, catalog=options.catalog,
         )  # fmt: skip
     else:
-        dialog = StartDialog(default_catalog=options.catalog)
+        secret = secret_from(settings.get("connections.shopify_secret") or None)
+        dialog = StartDialog(
+            default_catalog=options.catalog,
+            webhook_port=settings.get("connections.webhook_port"),
+            has_secret=bool(secret),
+        )
         chosen: asyncio.Future[SessionPlan | None] = asyncio.get_running_loop().create_future()
 
         def picked_plan(_result: int) -> None:
@@ -171,7 +222,7 @@ async def _run(app: QApplication, options: AppOptions, settings: Settings) -> in
         plan = picked
     try:
         await console.start(plan)
-    except (SessionFileError, CatalogImportError, OSError) as e:
+    except (SessionFileError, CatalogImportError, FeedUriError, OSError) as e:
         QMessageBox.critical(None, "Live Console", str(e))
         return 1
     result: list[int] = [0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -32,12 +33,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.domain.catalog import Product
 from console.engine.session import CommandError, LiveSession
 from console.feeds.base import Feed
 from console.ui.charts import LiveCharts
 from console.ui.deal_dialog import DealDialog
 from console.ui.deal_panel import DealPanel
 from console.ui.feed import FeedPanel
+from console.ui.import_dialog import ImportDialog
 from console.ui.kpis import KpiTiles
 from console.ui.presenting import PresentingPanel
 from console.ui.queue import QueuePanel
@@ -72,10 +75,11 @@ class MainWindow(QMainWindow):
     settings_requested = Signal()
 
     def __init__(self, session: LiveSession, settings: Settings, feeds: Sequence[Feed],
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, *, image_cache: Path | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.session = session
         self.settings = settings
+        self.image_cache = image_cache
         self.setObjectName("mainWindow")
         self.notifications: list[str] = []  # what notify() said, newest last
         self.tray: QSystemTrayIcon | None = None  # made on the first notification
@@ -169,6 +173,7 @@ class MainWindow(QMainWindow):
             (self.tr("Duplicate product…"), self.queue.duplicate_selected),
             (self.tr("Remove product…"), self.queue.remove_selected),
             (self.tr("Flash deal…"), self.open_deal_dialog),
+            (self.tr("Import catalog…"), self.open_import_dialog),
         ):
             action = QAction(text, self)
             action.triggered.connect(slot)
@@ -262,6 +267,24 @@ class MainWindow(QMainWindow):
         dialog = DealDialog(self.session, sku, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def open_import_dialog(self) -> None:
+        existing = set(self.session.state.skus) | set(self.session.state.products)
+        dialog = ImportDialog(self.session.state.currency, existing, self, self.image_cache)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(self.add_products)
+        dialog.open()
+
+    def add_products(self, products: list[Product]) -> None:
+        """Put imported products on the queue, each logged; one refused does not stop the rest."""
+        refused: list[str] = []
+        for product in products:
+            try:
+                self.session.add_product(product)
+            except CommandError as e:
+                refused.append(f"{product.sku}: {e}")
+        if refused:
+            self.show_error("\n".join(refused))
 
     def launch_prepared_deal(self) -> None:
         try:

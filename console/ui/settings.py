@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal, overload
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, QSettings, Signal
 from PySide6.QtGui import QKeySequence
 
 from console.domain.money import DEFAULT_CURRENCY, MoneyError, check_currency
+from console.feeds.twitch import DEFAULT_TWITCH_URL
 from console.ui.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("console.ui.settings")
@@ -33,8 +35,9 @@ Value = str | int | list[str]
 StrKey = Literal[
     "data_dir", "currency", "language", "theme", "hotkeys.next", "hotkeys.previous",
     "hotkeys.present", "hotkeys.pin", "hotkeys.marker", "hotkeys.deal", "charts.window",
+    "connections.twitch_url", "connections.shopify_secret",
 ]  # fmt: skip
-IntKey = Literal["feed.cap"]
+IntKey = Literal["feed.cap", "connections.webhook_port"]
 ListKey = Literal["feed.keywords"]
 
 PORTABLE = QKeySequence.SequenceFormat.PortableText
@@ -49,6 +52,9 @@ class Kind(StrEnum):
     HOTKEY = "hotkey"
     LIST = "list"
     INT = "int"
+    PORT = "port"
+    WS_URL = "ws_url"
+    SECRET = "secret"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +96,7 @@ SECTIONS = (
     Section("hotkeys", QT_TRANSLATE_NOOP("Settings", "Hotkeys")),
     Section("feed", QT_TRANSLATE_NOOP("Settings", "Feed")),
     Section("charts", QT_TRANSLATE_NOOP("Settings", "Charts")),
+    Section("connections", QT_TRANSLATE_NOOP("Settings", "Connections")),
 )
 
 
@@ -158,6 +165,22 @@ SCHEMA: tuple[Setting, ...] = (
             ("30min", QT_TRANSLATE_NOOP("Settings", "Last 30 minutes")),
             ("all", QT_TRANSLATE_NOOP("Settings", "Whole session")),
         ),
+    ),
+    Setting(
+        "connections.twitch_url", Kind.WS_URL, DEFAULT_TWITCH_URL, "connections",
+        QT_TRANSLATE_NOOP("Settings", "Twitch chat server"),
+        QT_TRANSLATE_NOOP("Settings", "IRC-over-WebSocket address for twitch: feeds. Change it only for a proxy or a test server."),
+    ),
+    Setting(
+        "connections.shopify_secret", Kind.SECRET, "", "connections",
+        QT_TRANSLATE_NOOP("Settings", "Shopify webhook secret"),
+        QT_TRANSLATE_NOOP("Settings", "Signs order webhooks; from the Shopify admin's Notifications page. Empty: the LIVE_CONSOLE_SHOPIFY_SECRET environment variable."),
+    ),
+    Setting(
+        "connections.webhook_port", Kind.PORT, 8787, "connections",
+        QT_TRANSLATE_NOOP("Settings", "Webhook port"),
+        QT_TRANSLATE_NOOP("Settings", "Local port for Shopify order webhooks (on 127.0.0.1; reach it through a tunnel)."),
+        minimum=1024, maximum=65535,
     ),
 )  # fmt: skip
 BY_KEY: dict[str, Setting] = {s.key: s for s in SCHEMA}
@@ -297,6 +320,24 @@ def _check_list(_s: Setting, value: object) -> Value:
     return list(dict.fromkeys(v.strip() for v in value if v.strip()))
 
 
+def _check_ws_url(_s: Setting, value: object) -> Value:
+    text = _text(value)
+    parts = urlsplit(text)
+    try:
+        parts.port  # noqa: B018  (raises on a port out of range)
+    except ValueError:
+        parts = parts._replace(netloc="")
+    if parts.scheme not in ("ws", "wss") or not parts.hostname:
+        raise _Invalid(translate("Settings", "“{0}” is not a ws:// or wss:// address").format(text))
+    return text
+
+
+def _check_secret(_s: Setting, value: object) -> Value:
+    if not isinstance(value, str):
+        raise _Invalid(translate("Settings", "expected text"))
+    return value.strip()
+
+
 def _check_int(s: Setting, value: object) -> Value:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _Invalid(translate("Settings", "expected a whole number, not “{0}”").format(value))
@@ -316,6 +357,9 @@ _CHECKS = {
     Kind.HOTKEY: _check_hotkey,
     Kind.LIST: _check_list,
     Kind.INT: _check_int,
+    Kind.PORT: _check_int,
+    Kind.WS_URL: _check_ws_url,
+    Kind.SECRET: _check_secret,
 }
 
 
@@ -324,7 +368,7 @@ _CHECKS = {
 
 def _from_storage(s: Setting, raw: object) -> object:
     """Undo what an INI file does to types: ints come back as text, a one-item list as a string."""
-    if s.kind is Kind.INT and isinstance(raw, str):
+    if s.kind in (Kind.INT, Kind.PORT) and isinstance(raw, str):
         try:
             return int(raw.strip())
         except ValueError:

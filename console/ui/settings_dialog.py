@@ -72,6 +72,14 @@ class TextEditor(QLineEdit):
         self.setText(str(value))
 
 
+class SecretEditor(TextEditor):
+    """Hidden as typed: the console sits beside a camera that may be streaming the screen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+
+
 class ChoiceEditor(QComboBox):
     def __init__(self, setting: Setting, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,8 +128,9 @@ class IntEditor(QSpinBox):
     def __init__(self, setting: Setting, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setRange(setting.minimum, setting.maximum)
-        self.setGroupSeparatorShown(True)
-        self.setSingleStep(100)
+        if setting.kind is Kind.INT:  # a count; a port number is read digit by digit
+            self.setGroupSeparatorShown(True)
+            self.setSingleStep(100)
 
     def read(self) -> object:
         return self.value()
@@ -131,7 +140,9 @@ class IntEditor(QSpinBox):
             self.setValue(value)
 
 
-Editor = PathEditor | TextEditor | ChoiceEditor | HotkeyEditor | ListEditor | IntEditor
+Editor = (
+    PathEditor | TextEditor | SecretEditor | ChoiceEditor | HotkeyEditor | ListEditor | IntEditor
+)
 
 
 def make_editor(setting: Setting) -> Editor:
@@ -143,8 +154,10 @@ def make_editor(setting: Setting) -> Editor:
         return HotkeyEditor()
     if setting.kind is Kind.LIST:
         return ListEditor()
-    if setting.kind is Kind.INT:
+    if setting.kind in (Kind.INT, Kind.PORT):
         return IntEditor(setting)
+    if setting.kind is Kind.SECRET:
+        return SecretEditor()
     return TextEditor()
 
 

@@ -1,4 +1,10 @@
-"""The start screen: what to call the session, which audience, which catalog."""
+"""The start screen: what to call the session, where its audience comes from, which catalog.
+
+The audience is either the built-in simulator (practice) or live feeds named
+by URI (see console/feeds/uri.py), optionally with Shopify order webhooks.
+Everything is checked before the dialog closes, so a typo in a feed URI is
+a message here, not a session that starts without its feed.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +12,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLineEdit,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from console.importers.simple_csv import CatalogImportError, load_catalog
+from console.feeds.uri import FeedUriError, parse_feed_uri
+from console.importers.catalog_import import import_catalog
+from console.importers.csv_rows import CatalogImportError
 from console.ui.widgets import PathField, plain_label
+
+LIVE = "live"
 
 
 @dataclass(frozen=True)
@@ -27,13 +38,21 @@ class SessionPlan:
     rate: float | None = None
     warmup_min: float = 0.0
     catalog: Path | None = None  # None: the bundled sample catalog
+    feeds: tuple[str, ...] = ()  # feed URIs; none (and no webhooks): practice on the simulator
+    webhooks: bool = False  # accept Shopify order webhooks
+
+    @property
+    def live(self) -> bool:
+        return bool(self.feeds) or self.webhooks
 
 
 class StartDialog(QDialog):
-    def __init__(self, default_catalog: Path | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, default_catalog: Path | None = None, *, webhook_port: int = 8787,
+                 has_secret: bool = False, parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
+        self.has_secret = has_secret
         self.setWindowTitle(self.tr("Start a session — Live Console"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
         self.title = QLineEdit(self.tr("Practice"))
         self.title.setMaxLength(300)
         self.source = QComboBox()
@@ -41,16 +60,34 @@ class StartDialog(QDialog):
             ("small", self.tr("Practice: small room (tens of viewers)")),
             ("mid", self.tr("Practice: busy room (about 2,000 online)")),
             ("mega", self.tr("Practice: mega stream (300,000 online)")),
+            (LIVE, self.tr("Live: connect to feeds")),
         ):
             self.source.addItem(label, preset)
         self.source.setCurrentIndex(1)
+        self.feeds = QPlainTextEdit()
+        self.feeds.setTabChangesFocus(True)
+        self.feeds.setPlaceholderText(
+            self.tr("One per line, for example:\nws://127.0.0.1:8765/feed?token=…\ntwitch:channel")
+        )
+        self.feeds.setFixedHeight(self.feeds.fontMetrics().lineSpacing() * 4 + 14)
+        self.webhooks = QCheckBox(
+            self.tr("Accept Shopify order webhooks on port {0}").format(webhook_port)
+        )
         self.catalog = QLineEdit(str(default_catalog) if default_catalog else "")
         self.catalog.setPlaceholderText(self.tr("Sample catalog (12 products)"))
-        row = PathField(self.catalog, self.tr("Choose a catalog CSV"), self.tr("CSV files (*.csv)"))
+        row = PathField(
+            self.catalog,
+            self.tr("Choose a catalog (Shopify, WooCommerce or simple CSV)"),
+            self.tr("Catalogs (*.csv *.json)"),
+        )
         form = QFormLayout()
         form.addRow(self.tr("Title"), self.title)
         form.addRow(self.tr("Audience"), self.source)
+        form.addRow(self.tr("Feeds"), self.feeds)
+        form.addRow("", self.webhooks)
         form.addRow(self.tr("Catalog CSV"), row)
+        self._live_rows = (self.feeds, self.webhooks)
+        self.form = form
         self.error = plain_label(object_name="formError")
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -62,30 +99,61 @@ class StartDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.source.currentIndexChanged.connect(self._source_changed)
+        self._source_changed()
 
-    def _browse(self) -> None:
-        dialog = QFileDialog(
-            self, self.tr("Choose a catalog CSV"), filter=self.tr("CSV files (*.csv)")
-        )
-        dialog.fileSelected.connect(self.catalog.setText)
-        dialog.open()
+    def _source_changed(self) -> None:
+        live = self.source.currentData() == LIVE
+        for widget in self._live_rows:
+            self.form.setRowVisible(widget, live)
+        practice, live_title = self.tr("Practice"), self.tr("Live")
+        if self.title.text() in (practice, live_title):
+            self.title.setText(live_title if live else practice)
+        self.adjustSize()
 
-    def _try_accept(self) -> None:
+    def feed_uris(self) -> list[str]:
+        return [line.strip() for line in self.feeds.toPlainText().splitlines() if line.strip()]
+
+    def _problem(self) -> str | None:
         if not self.title.text().strip():
-            self.error.setText(self.tr("Give the session a title."))
-            return
+            return self.tr("Give the session a title.")
+        if self.source.currentData() == LIVE:
+            uris = self.feed_uris()
+            if not uris and not self.webhooks.isChecked():
+                return self.tr("Name at least one feed, or accept Shopify order webhooks.")
+            for uri in uris:
+                try:
+                    parse_feed_uri(uri)
+                except FeedUriError as e:
+                    return self.tr("This feed cannot be used: {0}").format(e)
+            if self.webhooks.isChecked() and not self.has_secret:
+                return self.tr(
+                    "Webhooks need the Shopify webhook secret: set it in Settings → Connections."
+                )
         path = self.catalog.text().strip()
         if path:
             try:
-                load_catalog(Path(path))
+                import_catalog(Path(path))
             except CatalogImportError as e:
-                self.error.setText(self.tr("The catalog cannot be used: {0}").format(e))
-                return
+                return self.tr("The catalog cannot be used: {0}").format(e)
+        return None
+
+    def _try_accept(self) -> None:
+        problem = self._problem()
+        if problem is not None:
+            self.error.setText(problem)
+            return
         self.accept()
 
     def plan(self) -> SessionPlan | None:
         if self.result() != QDialog.DialogCode.Accepted:
             return None
         path = self.catalog.text().strip()
-        return SessionPlan(self.title.text().strip(), str(self.source.currentData()),
-                           catalog=Path(path) if path else None)  # fmt: skip
+        live = self.source.currentData() == LIVE
+        return SessionPlan(
+            self.title.text().strip(),
+            "mid" if live else str(self.source.currentData()),
+            catalog=Path(path) if path else None,
+            feeds=tuple(self.feed_uris()) if live else (),
+            webhooks=live and self.webhooks.isChecked(),
+        )

@@ -279,6 +279,141 @@
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import catalog</source>
+        <translation>导入商品目录</translation>
+    </message>
+    <message>
+        <source>Choose a catalog file</source>
+        <translation>选择商品目录文件</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv *.txt);;All files (*)</source>
+        <translation>CSV 文件 (*.csv *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Detect from the header</source>
+        <translation>根据表头自动识别</translation>
+    </message>
+    <message>
+        <source>Shopify product CSV</source>
+        <translation>Shopify 商品 CSV</translation>
+    </message>
+    <message>
+        <source>WooCommerce product CSV</source>
+        <translation>WooCommerce 商品 CSV</translation>
+    </message>
+    <message>
+        <source>Simple CSV (sku, title, price, stock, image)</source>
+        <translation>简单 CSV（sku、title、price、stock、image）</translation>
+    </message>
+    <message>
+        <source>Skip bad rows and import the rest</source>
+        <translation>跳过有误的行，导入其余部分</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Nothing changes until you press Import. Products whose SKU is already in this session are left as they are: edit them in the queue.</source>
+        <translation>按“导入”之前不会有任何改动。SKU 已在本场直播中的商品保持不变：请在商品队列中编辑。</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Rows left out</source>
+        <translation>未导入的行</translation>
+    </message>
+    <message>
+        <source>This file cannot be imported, so nothing will change: {0}</source>
+        <translation>此文件无法导入，不会做任何改动：{0}</translation>
+    </message>
+    <message>
+        <source>In this session already: left as it is</source>
+        <translation>已在本场直播中：保持不变</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Row {0}: {1}</source>
+        <translation>第 {0} 行：{1}</translation>
+    </message>
+    <message>
+        <source>Read as {0}: {1} products to import, {2} already in this session, {3} rows left out.</source>
+        <translation>按 {0} 读取：{1} 个商品待导入，{2} 个已在本场直播中，{3} 行未导入。</translation>
+    </message>
+    <message>
+        <source>Stock shown as “not tracked” is blank in the file: it is set to {0}, so orders are never refused for it.</source>
+        <translation>显示为“不跟踪”的库存在文件中为空：设为 {0}，订单不会因库存被拒。</translation>
+    </message>
+    <message>
+        <source>not tracked</source>
+        <translation>不跟踪</translation>
+    </message>
+    <message>
+        <source>{0} + not tracked</source>
+        <translation>{0} + 不跟踪</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Imported {0} products.</source>
+        <translation>已导入 {0} 个商品。</translation>
+    </message>
+    <message>
+        <source>{0} pictures named by URL are not fetched now: they show as tiles.</source>
+        <translation>{0} 张网址图片暂不下载：以色块显示。</translation>
+    </message>
+    <message>
+        <source>Fetching {0} pictures… (closing this window stops it)</source>
+        <translation>正在下载 {0} 张图片…（关闭此窗口即停止）</translation>
+    </message>
+    <message>
+        <source>Fetching pictures failed: {0}</source>
+        <translation>图片下载失败：{0}</translation>
+    </message>
+    <message>
+        <source>{0} of {1} pictures fetched.</source>
+        <translation>已下载 {0}/{1} 张图片。</translation>
+    </message>
+    <message>
+        <source>and {0} more</source>
+        <translation>另有 {0} 项</translation>
+    </message>
+</context>
+<context>
     <name>KpiTiles</name>
     <message>
         <source>GMV</source>
@@ -437,6 +572,10 @@
     <message>
         <source>Flash deal…</source>
         <translation>秒杀…</translation>
+    </message>
+    <message>
+        <source>Import catalog…</source>
+        <translation>导入商品目录…</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -766,6 +905,10 @@ Select a product in the queue and press Enter.</source>
         <translation>图表</translation>
     </message>
     <message>
+        <source>Connections</source>
+        <translation>连接</translation>
+    </message>
+    <message>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
@@ -898,6 +1041,30 @@ Select a product in the queue and press Enter.</source>
         <translation>整场</translation>
     </message>
     <message>
+        <source>Twitch chat server</source>
+        <translation>Twitch 聊天服务器</translation>
+    </message>
+    <message>
+        <source>IRC-over-WebSocket address for twitch: feeds. Change it only for a proxy or a test server.</source>
+        <translation>twitch: 数据源使用的 IRC-over-WebSocket 地址。仅在使用代理或测试服务器时修改。</translation>
+    </message>
+    <message>
+        <source>Shopify webhook secret</source>
+        <translation>Shopify Webhook 密钥</translation>
+    </message>
+    <message>
+        <source>Signs order webhooks; from the Shopify admin&apos;s Notifications page. Empty: the LIVE_CONSOLE_SHOPIFY_SECRET environment variable.</source>
+        <translation>用于校验订单 Webhook 签名，见 Shopify 后台的“通知”页面。留空则使用环境变量 LIVE_CONSOLE_SHOPIFY_SECRET。</translation>
+    </message>
+    <message>
+        <source>Webhook port</source>
+        <translation>Webhook 端口</translation>
+    </message>
+    <message>
+        <source>Local port for Shopify order webhooks (on 127.0.0.1; reach it through a tunnel).</source>
+        <translation>接收 Shopify 订单 Webhook 的本机端口（监听 127.0.0.1；请通过隧道访问）。</translation>
+    </message>
+    <message>
         <source>There is no setting “{0}”</source>
         <translation>没有名为“{0}”的设置</translation>
     </message>
@@ -940,6 +1107,14 @@ Select a product in the queue and press Enter.</source>
     <message>
         <source>expected a list of words, not “{0}”</source>
         <translation>应为关键词列表，而不是“{0}”</translation>
+    </message>
+    <message>
+        <source>“{0}” is not a ws:// or wss:// address</source>
+        <translation>“{0}”不是 ws:// 或 wss:// 地址</translation>
+    </message>
+    <message>
+        <source>expected text</source>
+        <translation>应为文本</translation>
     </message>
     <message>
         <source>expected a whole number, not “{0}”</source>
@@ -1012,8 +1187,32 @@ Select a product in the queue and press Enter.</source>
         <translation>练习：超大直播间（30 万人在线）</translation>
     </message>
     <message>
+        <source>Live: connect to feeds</source>
+        <translation>正式直播：连接数据源</translation>
+    </message>
+    <message>
+        <source>One per line, for example:
+ws://127.0.0.1:8765/feed?token=…
+twitch:channel</source>
+        <translation>每行一个，例如：
+ws://127.0.0.1:8765/feed?token=…
+twitch:channel</translation>
+    </message>
+    <message>
+        <source>Accept Shopify order webhooks on port {0}</source>
+        <translation>在端口 {0} 接收 Shopify 订单 Webhook</translation>
+    </message>
+    <message>
         <source>Sample catalog (12 products)</source>
         <translation>示例商品表（12 个商品）</translation>
+    </message>
+    <message>
+        <source>Choose a catalog (Shopify, WooCommerce or simple CSV)</source>
+        <translation>选择商品目录（Shopify、WooCommerce 或简单 CSV）</translation>
+    </message>
+    <message>
+        <source>Catalogs (*.csv *.json)</source>
+        <translation>商品目录 (*.csv *.json)</translation>
     </message>
     <message>
         <source>Title</source>
@@ -1024,6 +1223,10 @@ Select a product in the queue and press Enter.</source>
         <translation>观众</translation>
     </message>
     <message>
+        <source>Feeds</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
         <source>Catalog CSV</source>
         <translation>商品 CSV 文件</translation>
     </message>
@@ -1032,16 +1235,24 @@ Select a product in the queue and press Enter.</source>
         <translation>开始直播</translation>
     </message>
     <message>
-        <source>Choose a catalog CSV</source>
-        <translation>选择商品 CSV 文件</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation>CSV 文件 (*.csv)</translation>
+        <source>Live</source>
+        <translation>直播</translation>
     </message>
     <message>
         <source>Give the session a title.</source>
         <translation>请填写本场直播的标题。</translation>
+    </message>
+    <message>
+        <source>Name at least one feed, or accept Shopify order webhooks.</source>
+        <translation>请至少填写一个数据源，或接收 Shopify 订单 Webhook。</translation>
+    </message>
+    <message>
+        <source>This feed cannot be used: {0}</source>
+        <translation>此数据源无法使用：{0}</translation>
+    </message>
+    <message>
+        <source>Webhooks need the Shopify webhook secret: set it in Settings → Connections.</source>
+        <translation>Webhook 需要 Shopify Webhook 密钥：请在“设置 → 连接”中填写。</translation>
     </message>
     <message>
         <source>The catalog cannot be used: {0}</source>
@@ -1051,20 +1262,40 @@ Select a product in the queue and press Enter.</source>
 <context>
     <name>StatusPanel</name>
     <message>
-        <source>● Feed connected</source>
+        <source>■ Session ended</source>
+        <translation>■ 直播已结束</translation>
+    </message>
+    <message>
+        <source>○ No feed</source>
+        <translation>○ 无数据源</translation>
+    </message>
+    <message>
+        <source>● Feed live</source>
         <translation>● 数据源已连接</translation>
     </message>
     <message>
-        <source>◌ Feed reconnecting</source>
-        <translation>◌ 数据源重连中</translation>
+        <source>● {0} feeds live</source>
+        <translation>● {0} 个数据源已连接</translation>
     </message>
     <message>
-        <source>○ Feed offline</source>
-        <translation>○ 数据源离线</translation>
+        <source>live</source>
+        <translation>已连接</translation>
     </message>
     <message>
-        <source>■ Session ended</source>
-        <translation>■ 直播已结束</translation>
+        <source>connecting…</source>
+        <translation>连接中…</translation>
+    </message>
+    <message>
+        <source>reconnecting in {0} s ({1})</source>
+        <translation>{0} 秒后重连（{1}）</translation>
+    </message>
+    <message>
+        <source>failed: {0}</source>
+        <translation>失败：{0}</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
     </message>
     <message>
         <source>{0:,.0f} events/s</source>

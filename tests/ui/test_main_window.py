@@ -147,3 +147,27 @@ def test_flash_deal_by_hotkey_countdown_alert_and_stop(
     assert deal.end_reason == "stopped"
     window.refresh()
     assert window.queue.model.index(0, 3).data() == "¥59.90"
+
+
+def test_import_catalog_from_the_products_menu(
+    qtbot: QtBot, window: MainWindow, session: LiveSession, tmp_path: Path
+) -> None:
+    from console.ui.import_dialog import ImportDialog
+
+    csv = tmp_path / "more.csv"
+    csv.write_text("sku,title,price,stock\nMASK,dup,1.00,1\nSOAP,Olive soap 橄榄皂,19.90,40\n",
+                   encoding="utf-8")  # fmt: skip
+    from PySide6.QtGui import QAction
+
+    action = next(a for a in window.findChildren(QAction) if a.text() == "Import catalog…")
+    action.trigger()
+    dialog = window.findChild(ImportDialog)
+    assert dialog is not None
+    imported: list[list[object]] = []
+    dialog.imported.connect(imported.append)
+    dialog.path_edit.setText(str(csv))
+    dialog.reload()
+    dialog.confirm()
+    assert [p.sku for p in imported[0]] == ["SOAP"]  # type: ignore[attr-defined]
+    assert session.state.queue[-1] == "SOAP"
+    assert session.state.products["MASK"].product.title != "dup"  # left as it is

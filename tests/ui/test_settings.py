@@ -43,6 +43,9 @@ DEFAULTS = {
     "feed.keywords": ["价格", "多少钱", "链接", "尺码", "size", "how much", "link"],
     "feed.cap": 2000,
     "charts.window": "30min",
+    "connections.twitch_url": "wss://irc-ws.chat.twitch.tv:443",
+    "connections.shopify_secret": "",
+    "connections.webhook_port": 8787,
 }
 
 
@@ -81,7 +84,7 @@ def test_typed_keys_cover_the_schema() -> None:
         "int": set(get_args(IntKey)),
         "list": set(get_args(ListKey)),
     }
-    kinds = {Kind.INT: "int", Kind.LIST: "list"}
+    kinds = {Kind.INT: "int", Kind.PORT: "int", Kind.LIST: "list"}
     for s in SCHEMA:
         assert s.key in by_kind[kinds.get(s.kind, "str")], s.key
     assert sum(map(len, by_kind.values())) == len(SCHEMA)
@@ -372,3 +375,26 @@ def test_dialog_lists_problems_in_the_file(qtbot: QtBot, ini: Path) -> None:
     qtbot.addWidget(dialog)
     notes = [label.text() for label in dialog.findChildren(QLabel, "formError")]
     assert any("“yuan” is not a currency code" in text for text in notes)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "needle"),
+    [
+        ("connections.twitch_url", "http://irc.example", "not a ws:// or wss:// address"),
+        ("connections.twitch_url", "ws://host:99999", "not a ws:// or wss:// address"),
+        ("connections.webhook_port", 80, "outside"),
+    ],
+)
+def test_connection_settings_refuse_bad_values(settings: Settings, key: str, value: object,
+                                               needle: str) -> None:  # fmt: skip
+    with pytest.raises(SettingError, match=needle):
+        settings.set(key, value)
+
+
+def test_connection_settings_accept_a_local_twitch_server(settings: Settings) -> None:
+    settings.set("connections.twitch_url", " ws://127.0.0.1:6667 ")
+    settings.set("connections.webhook_port", 9000)
+    assert settings.get("connections.twitch_url") == "ws://127.0.0.1:6667"
+    assert (
+        open_settings(Path(settings.qsettings.fileName())).get("connections.webhook_port") == 9000
+    )
