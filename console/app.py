@@ -59,6 +59,8 @@ log = logging.getLogger("console.app")
 class AppOptions:
     data_dir: Path | None = None  # --data-dir: sessions and settings.ini both live there
     demo: bool = False
+    feeds: tuple[str, ...] = ()  # --feed: skip the start screen, live on these
+    webhooks: bool = False  # --webhooks: with Shopify order webhooks
     preset: str = "mid"
     rate: float | None = None
     warmup_min: float = 0.0
@@ -196,7 +198,12 @@ def self_check(console: Console) -> str | None:
 
 async def _run(app: QApplication, options: AppOptions, settings: Settings) -> int:
     console = Console(app, options, settings)
-    if options.demo or options.self_test or options.screenshot:
+    if options.feeds or options.webhooks:
+        plan = SessionPlan(
+            title=QApplication.translate("Console", "Live"), catalog=options.catalog,
+            feeds=options.feeds, webhooks=options.webhooks,
+        )  # fmt: skip
+    elif options.demo or options.self_test or options.screenshot:
         plan = SessionPlan(
             title=QApplication.translate("Console", "Practice"), preset=options.preset,
             rate=options.rate, warmup_min=options.warmup_min, catalog=options.catalog,

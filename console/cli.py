@@ -280,6 +280,14 @@ def _bench(args: argparse.Namespace) -> int:
 
 def _window(args: argparse.Namespace) -> int:
     from console.app import AppOptions, run_app
+    from console.feeds.uri import FeedUriError, parse_feed_uri
+
+    for text in args.gui_feed:
+        try:
+            parse_feed_uri(text)
+        except FeedUriError as e:
+            print(f"live-console: --feed: {e}", file=sys.stderr)
+            return EXIT_USAGE
 
     # A self-test must not leave a practice session in the merchant's library.
     if args.self_test and not args.data_dir:
@@ -287,7 +295,8 @@ def _window(args: argparse.Namespace) -> int:
     else:
         root = Path(args.data_dir).expanduser() if args.data_dir else None
     options = AppOptions(
-        data_dir=root, demo=args.demo, preset=args.gui_preset, rate=args.gui_rate,
+        data_dir=root, demo=args.demo, feeds=tuple(args.gui_feed), webhooks=args.webhooks,
+        preset=args.gui_preset, rate=args.gui_rate,
         warmup_min=max(0.0, args.warmup), catalog=Path(args.gui_catalog) if args.gui_catalog else None,
         language=args.lang, theme=args.theme, self_test=args.self_test,
         screenshot=Path(args.screenshot) if args.screenshot else None, after_s=args.after,
@@ -333,6 +342,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the practice session with this much simulated history",
     )
     gui.add_argument("--catalog", dest="gui_catalog", help="catalog CSV for the session")
+    gui.add_argument(
+        "--feed",
+        dest="gui_feed",
+        action="append",
+        default=[],
+        metavar="URI",
+        help="skip the start screen: a live session on this feed (repeat for several)",
+    )
+    gui.add_argument(
+        "--webhooks",
+        action="store_true",
+        help="skip the start screen: a live session taking Shopify order webhooks (port and "
+        "secret from Settings or LIVE_CONSOLE_SHOPIFY_SECRET)",
+    )
     gui.add_argument(
         "--lang",
         choices=["system", "en", "zh_CN"],

@@ -48,3 +48,10 @@ def test_screenshot_of_a_busy_session(tmp_path: Path) -> None:
     image = QImage(str(png))
     assert not image.isNull()
     assert image.width() >= 1000
+
+
+def test_a_bad_feed_uri_is_refused_before_the_window_opens() -> None:
+    r = subprocess.run([sys.executable, "-m", "console", "--feed", "sim:nope"],
+                       capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert r.returncode == 2
+    assert "unknown audience 'nope'" in r.stderr
