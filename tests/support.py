@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from console.domain.catalog import Product, Variant
 
 START_MS = 1_764_316_800_000  # 2025-11-28T08:00:00Z
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REALDATA = SHARED / "realdata"
+
+
+def realdata(name: str) -> Path:
+    """A file from ../shared/realdata, or skip the test saying where it was expected."""
+    path = REALDATA / name
+    if not path.is_file():
+        pytest.skip(f"shared real data {name} is absent (expected in {REALDATA})")
+    return path
 
 
 def small_catalog() -> list[Product]:

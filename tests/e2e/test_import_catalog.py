@@ -8,16 +8,12 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.test_cli import cli
-from tests.support import REALDATA
-
-LEGACY = REALDATA / "product_template_legacy_2019.csv"
+from tests.support import realdata
 
 
 @pytest.fixture
 def legacy() -> Path:
-    if not LEGACY.is_file():
-        pytest.skip(f"real data not found at {LEGACY}")
-    return LEGACY
+    return realdata("product_template_legacy_2019.csv")
 
 
 def test_dry_run_json_prints_products_and_saves_nothing(legacy: Path, tmp_path: Path) -> None:

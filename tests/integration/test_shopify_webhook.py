@@ -24,19 +24,17 @@ from console.engine.session import LiveSession
 from console.feeds import shopify_webhook
 from console.feeds.base import FeedState
 from console.feeds.shopify_webhook import MAX_BODY, ShopifyWebhookFeed
-from tests.support import REALDATA
+from tests.support import realdata
 
 SECRET = "hush-its-a-secret"
-SAMPLE = REALDATA / "shopify_order_webhook_sample_payload.json"
-VECTOR = REALDATA / "shopify_webhook_hmac_test_vector.json"
+SAMPLE = "shopify_order_webhook_sample_payload.json"
+VECTOR = "shopify_webhook_hmac_test_vector.json"
 
 Post = Callable[..., Awaitable[tuple[int, Any]]]
 
 
-def _load(path: Path) -> Any:
-    if not path.exists():
-        pytest.skip(f"shared real data {path.name} is absent (expected in {REALDATA})")
-    return json.loads(path.read_text(encoding="utf-8"))
+def _load(name: str) -> Any:
+    return json.loads(realdata(name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture

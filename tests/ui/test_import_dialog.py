@@ -18,7 +18,7 @@ from console.importers.build import UNTRACKED_STOCK
 from console.importers.images import FetchReport, cache_path
 from console.ui import thumbnails
 from console.ui.import_dialog import ImportDialog
-from tests.support import REALDATA
+from tests.support import realdata
 
 pytestmark = pytest.mark.gui
 
@@ -89,9 +89,7 @@ def test_picking_a_file_shows_the_preview(qtbot: QtBot, tmp_path: Path) -> None:
 
 
 def test_real_shopify_template_preview(qtbot: QtBot) -> None:
-    path = REALDATA / "product_template_2024_new_headers.csv"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent: the shared real-data folder is not checked out here")
+    path = realdata("product_template_2024_new_headers.csv")
     dialog = make(qtbot)
     dialog.path_edit.setText(str(path))
     shirt, book = top(dialog, 0), top(dialog, 1)

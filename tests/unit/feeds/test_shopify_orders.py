@@ -14,16 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from console.feeds.shopify_orders import SECRET_ENV, order_events, secret_from, verify_signature
-from tests.support import REALDATA
+from tests.support import realdata
 
-VECTOR = REALDATA / "shopify_webhook_hmac_test_vector.json"
-SAMPLE = REALDATA / "shopify_order_webhook_sample_payload.json"
+VECTOR = "shopify_webhook_hmac_test_vector.json"
+SAMPLE = "shopify_order_webhook_sample_payload.json"
 
 
-def _load(path: Any) -> Any:
-    if not path.exists():
-        pytest.skip(f"shared real data {path.name} is absent (expected in {REALDATA})")
-    return json.loads(path.read_text(encoding="utf-8"))
+def _load(name: str) -> Any:
+    return json.loads(realdata(name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from console.importers.catalog_import import (
     parse_catalog,
 )
 from console.importers.csv_rows import CatalogImportError, ImportResult
-from tests.support import REALDATA
+from tests.support import realdata
 
 WOO = Path(__file__).resolve().parents[2] / "data" / "woocommerce_export.csv"
 SHOPIFY_ZH = (
@@ -28,13 +28,6 @@ SHOPIFY_ZH = (
     "dress,,蓝色 / M,DRESS-B-M,189.00,,\n"
 )
 KEYS = ["sku", "title", "price_minor", "compare_at_minor", "currency", "stock", "image"]
-
-
-def realdata(name: str) -> Path:
-    path = REALDATA / name
-    if not path.is_file():
-        pytest.skip(f"{path} is absent: the shared real-data folder is not checked out here")
-    return path
 
 
 def write(tmp_path: Path, data: bytes) -> Path:

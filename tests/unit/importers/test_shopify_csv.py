@@ -12,7 +12,7 @@ from console.importers.build import UNTRACKED_STOCK
 from console.importers.csv_rows import read_text
 from console.importers.shopify_csv import parse_shopify_csv
 from console.importers.simple_csv import CatalogImportError, SkippedRow
-from tests.support import REALDATA
+from tests.support import realdata
 
 OLD = [
     "Handle",
@@ -63,11 +63,8 @@ def shopify(style: str, *rows: dict[str, str]) -> str:
     return buf.getvalue()
 
 
-def realdata(name: str) -> str:
-    path = REALDATA / name
-    if not path.is_file():
-        pytest.skip(f"{path} is absent: the shared real-data folder is not checked out here")
-    return read_text(path)
+def realdata_text(name: str) -> str:
+    return read_text(realdata(name))
 
 
 def tee(**cells: str) -> dict[str, str]:
@@ -78,7 +75,7 @@ def tee(**cells: str) -> dict[str, str]:
 
 
 def test_legacy_2019_template() -> None:
-    result = parse_shopify_csv(realdata("product_template_legacy_2019.csv"), "USD")
+    result = parse_shopify_csv(realdata_text("product_template_legacy_2019.csv"), "USD")
     assert result.skipped == ()
     assert result.format == "shopify"
     (shirt,) = result.products
@@ -102,7 +99,7 @@ def test_legacy_2019_template() -> None:
 
 
 def test_2024_template_with_new_headers() -> None:
-    result = parse_shopify_csv(realdata("product_template_2024_new_headers.csv"), "USD")
+    result = parse_shopify_csv(realdata_text("product_template_2024_new_headers.csv"), "USD")
     assert result.skipped == ()
     shirt, book = result.products
     assert shirt.sku == "physical-product-the-band-t-shirt"
