@@ -1,17 +1,15 @@
-"""The console window: the panels in docks, one frame timer, the operator's keys.
+"""The live console window: the shared panels plus the operator's menus, keys and alerts.
 
-The window owns no data. Each frame it asks every panel to `refresh()` from
-the session's state (the UI pulls); keys and buttons become session commands,
-so everything the operator does is in the log.
+Keys and buttons become session commands, so everything the operator does is
+in the log; the panels and the frame timer are `ConsoleWindow`'s.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -24,11 +22,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QDockWidget,
     QInputDialog,
-    QMainWindow,
     QMessageBox,
-    QSplitter,
     QSystemTrayIcon,
     QWidget,
 )
@@ -36,15 +31,9 @@ from PySide6.QtWidgets import (
 from console.domain.catalog import Product
 from console.engine.session import CommandError, LiveSession
 from console.feeds.base import Feed
-from console.ui.charts import LiveCharts
+from console.ui.console_window import ConsoleWindow
 from console.ui.deal_dialog import DealDialog
-from console.ui.deal_panel import DealPanel
-from console.ui.feed import FeedPanel
 from console.ui.import_dialog import ImportDialog
-from console.ui.kpis import KpiTiles
-from console.ui.presenting import PresentingPanel
-from console.ui.queue import QueuePanel
-from console.ui.session_bar import SessionBar
 from console.ui.settings import Settings
 from console.ui.status import StatusPanel
 
@@ -70,88 +59,33 @@ def _flash_icon() -> QIcon:
     return QIcon(pixmap)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ConsoleWindow):
     end_requested = Signal()
     settings_requested = Signal()
 
     def __init__(self, session: LiveSession, settings: Settings, feeds: Sequence[Feed],
                  parent: QWidget | None = None, *, image_cache: Path | None = None) -> None:  # fmt: skip
-        super().__init__(parent)
+        super().__init__(session, session, session.path, settings, parent)
         self.session = session
-        self.settings = settings
         self.image_cache = image_cache
         self.setObjectName("mainWindow")
         self.notifications: list[str] = []  # what notify() said, newest last
         self.tray: QSystemTrayIcon | None = None  # made on the first notification
         self.setWindowTitle(self.tr("Live Console — {0}").format(session.state.title))
-        self.resize(1366, 768)
-
-        self.session_bar = SessionBar(session, session.path)
         self.session_bar.end_clicked.connect(self.confirm_end)
-        self.kpis = KpiTiles(session)
-        self.charts = LiveCharts(session)
-        self.charts.set_window(str(settings.get("charts.window")))
-        self.charts.set_dark(settings.get("theme") == "dark")
-        self.charts.window_changed.connect(lambda mode: settings.set("charts.window", mode))
-        self.queue = QueuePanel(session, session)
         self.queue.error.connect(self.show_error)
-        self.presenting = PresentingPanel(session)
-        self.feed = FeedPanel(session, pin=session.pin)
-        self.deal = DealPanel(session, session)
         self.deal.alert.connect(self.notify)
         self.deal.error.connect(self.show_error)
-        self.feed.set_keywords(list(settings.get("feed.keywords")))
-        self.feed.set_cap(int(settings.get("feed.cap")))
         self.status = StatusPanel(session, feeds, self._writer_state, session.path.name)
         self.statusBar().addWidget(self.status, 1)
-
-        central = QSplitter(Qt.Orientation.Vertical)
-        central.addWidget(self.session_bar)
-        central.addWidget(self.kpis)
-        central.addWidget(self.charts)
-        central.setStretchFactor(2, 1)
-        central.setChildrenCollapsible(False)
-        self.setCentralWidget(central)
-        self.docks = {
-            "queue": self._dock("queue", self.tr("Product queue"), self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
-            "presenting": self._dock("presenting", self.tr("Now presenting"), self.presenting, Qt.DockWidgetArea.RightDockWidgetArea),
-            "deal": self._dock("deal", self.tr("Flash deal"), self.deal, Qt.DockWidgetArea.RightDockWidgetArea),
-            "feed": self._dock("feed", self.tr("Comments and activity"), self.feed, Qt.DockWidgetArea.RightDockWidgetArea),
-        }  # fmt: skip
-        self.resizeDocks([self.docks["queue"]], [440], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["presenting"]], [400], Qt.Orientation.Horizontal)
+        self.panels.append(self.status.refresh)
         self._build_menus()
         self.shortcuts: dict[str, QShortcut] = {}
         self.apply_hotkeys()
-        self._restore_layout()
-
-        self.panels: list[Callable[[], None]] = [
-            self.session_bar.refresh, self.kpis.refresh, self.charts.refresh,
-            self.queue.refresh, self.presenting.refresh, self.deal.refresh, self.feed.refresh,
-            self.status.refresh,
-        ]  # fmt: skip
-        self.frames = 0
-        self.last_frame_ms = 0.0
         self.confirm_close = True
-        self.timer = QTimer(self)
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.timeout.connect(self.refresh)
-        self.timer.start(FRAME_MS)
-        self.refresh()
+        self.start_frames()
 
     # -- layout ---------------------------------------------------------------------------
-    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{name}")
-        dock.setWidget(widget)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-        )
-        self.addDockWidget(area, dock)
-        return dock
-
     def _build_menus(self) -> None:
         bar = self.menuBar()
         session_menu = bar.addMenu(self.tr("&Session"))
@@ -178,13 +112,7 @@ class MainWindow(QMainWindow):
             action = QAction(text, self)
             action.triggered.connect(slot)
             products.addAction(action)
-        view = bar.addMenu(self.tr("&View"))
-        for dock in self.docks.values():
-            view.addAction(dock.toggleViewAction())
-        view.addSeparator()
-        reset = QAction(self.tr("Reset layout"), self)
-        reset.triggered.connect(self.reset_layout)
-        view.addAction(reset)
+        self.add_view_menu()
         settings = QAction(self.tr("Settings…"), self)
         settings.setShortcut(QKeySequence.StandardKey.Preferences)
         settings.triggered.connect(self.settings_requested)
@@ -206,38 +134,6 @@ class MainWindow(QMainWindow):
                 self.shortcuts[key].setKey(seq)
             else:
                 self.shortcuts[key] = QShortcut(seq, self, slot)
-
-    def _layout_settings(self) -> QSettings:
-        return self.settings.qsettings
-
-    def _restore_layout(self) -> None:
-        self._default_state = self.saveState(LAYOUT_VERSION)
-        qs = self._layout_settings()
-        geometry, state = qs.value("window/geometry"), qs.value("window/state")
-        self.restored = geometry is not None
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state, LAYOUT_VERSION)
-
-    def save_layout(self) -> None:
-        qs = self._layout_settings()
-        qs.setValue("window/geometry", self.saveGeometry())
-        qs.setValue("window/state", self.saveState(LAYOUT_VERSION))
-        qs.sync()
-
-    def reset_layout(self) -> None:
-        self.restoreState(self._default_state, LAYOUT_VERSION)
-        for dock in self.docks.values():
-            dock.show()
-
-    # -- frames ---------------------------------------------------------------------------
-    def refresh(self) -> None:
-        began = time.perf_counter()
-        for panel in self.panels:
-            panel()
-        self.frames += 1
-        self.last_frame_ms = (time.perf_counter() - began) * 1000
 
     # -- operator actions -----------------------------------------------------------------
     def _writer_state(self) -> tuple[float, str | None]:
@@ -338,6 +234,4 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
-        self.save_layout()
-        self.timer.stop()
         super().closeEvent(event)

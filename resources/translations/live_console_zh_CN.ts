@@ -8,8 +8,39 @@
         <translation>内置模拟器（练习模式）</translation>
     </message>
     <message>
+        <source>Live</source>
+        <translation>直播</translation>
+    </message>
+    <message>
         <source>Practice</source>
         <translation>练习</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleWindow</name>
+    <message>
+        <source>Product queue</source>
+        <translation>商品列表</translation>
+    </message>
+    <message>
+        <source>Now presenting</source>
+        <translation>讲解中</translation>
+    </message>
+    <message>
+        <source>Flash deal</source>
+        <translation>秒杀</translation>
+    </message>
+    <message>
+        <source>Comments and activity</source>
+        <translation>评论与互动</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Reset layout</source>
+        <translation>重置布局</translation>
     </message>
 </context>
 <context>
@@ -518,20 +549,8 @@
         <translation>直播中控台 — {0}</translation>
     </message>
     <message>
-        <source>Product queue</source>
-        <translation>商品列表</translation>
-    </message>
-    <message>
-        <source>Now presenting</source>
-        <translation>讲解中</translation>
-    </message>
-    <message>
         <source>Flash deal</source>
         <translation>秒杀</translation>
-    </message>
-    <message>
-        <source>Comments and activity</source>
-        <translation>评论与互动</translation>
     </message>
     <message>
         <source>&amp;Session</source>
@@ -576,14 +595,6 @@
     <message>
         <source>Import catalog…</source>
         <translation>导入商品目录…</translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <source>Reset layout</source>
-        <translation>重置布局</translation>
     </message>
     <message>
         <source>Settings…</source>
