@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LANG", "C.UTF-8")
@@ -14,6 +15,10 @@ os.environ.setdefault("LANG", "C.UTF-8")
 from console.domain.clock import VirtualClock
 from console.engine.session import LiveSession
 from tests.support import START_MS, small_catalog
+
+# The machines are shared and noisy: judge the properties, not how fast examples are made.
+settings.register_profile("shared", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("shared")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
