@@ -23,8 +23,10 @@ from console.domain.clock import Clock
 from console.domain.deals import Deal, DealSpec, deal_price
 from console.domain.events import AUDIENCE_KINDS, Event
 from console.domain.reducer import admit, apply
+from console.domain.snapshot import to_snapshot
 from console.domain.state import SessionState
 from console.store.chain import encode_data, genesis, row_hash
+from console.store.checkpoints import CHECKPOINT_EVERY
 from console.store.errors import SessionFileError
 from console.store.lock import SessionLock
 from console.store.session_file import SessionMeta, create_session
@@ -78,6 +80,12 @@ class LiveSession:
         self._head = head
         self.rejected_count = 0
         self.activity: deque[Event] = deque(maxlen=ACTIVITY_KEEP)
+        # Checkpoints for replay: every `checkpoint_every` events; the last one's seq, and the
+        # first bucket changed since. `_metrics_len` buckets have gone to the writer so far.
+        self.checkpoint_every = CHECKPOINT_EVERY
+        self._checkpoint_seq = 0
+        self._dirty_from = 0
+        self._metrics_len = 0
         # Hear every operator and console event as it is logged: feeds mirror them to
         # a platform bridge, the runner wakes its deadline timer.
         self.listeners: list[Callable[[Event], None]] = []
@@ -189,7 +197,7 @@ class LiveSession:
         rows: list[EventRow] = []
         self._fire_due(self.clock.now_ms(), rows)
         if rows:
-            self.writer.submit(rows, self._metric_rows(rows[0][1]))
+            self._submit(rows)
 
     def activity_after(self, seq: int) -> list[Event]:
         """Feed-worthy events newer than `seq`, oldest first (at most the last 5,000)."""
@@ -201,34 +209,45 @@ class LiveSession:
         out.reverse()
         return out
 
-    def _metric_rows(self, since_ts: int) -> list[MetricRow]:
+    def _metric_rows(self, rows: list[EventRow]) -> list[MetricRow]:
+        """The buckets these rows touched, and those created since the last call (even empty)."""
         start = self.state.started_at_ms
-        if start is None:
+        if start is None or not rows:
             return []
         buckets = self.state.buckets
-        lo = max(0, (since_ts - start) // 1000)
+        lo = max(0, min((min(r[1] for r in rows) - start) // 1000, self._metrics_len))
+        self._metrics_len = len(buckets)
+        self._dirty_from = min(self._dirty_from, lo)
         return [
             (sec, start + sec * 1000, *buckets[sec].as_tuple()) for sec in range(lo, len(buckets))
         ]
+
+    def _submit(self, rows: list[EventRow], rejected: list[RejectedRow] | None = None) -> None:
+        """Hand rows to the writer, with a checkpoint every `checkpoint_every` events and at the end."""
+        metrics = self._metric_rows(rows)
+        checkpoint = None
+        state = self.state
+        due = state.last_seq - self._checkpoint_seq >= self.checkpoint_every
+        if rows and (due or state.ended_at_ms is not None):
+            tail = min(self._dirty_from, len(state.buckets))
+            checkpoint = (state.last_seq, tail, to_snapshot(state, bucket_tail_from=tail))
+            self._checkpoint_seq = state.last_seq
+            self._dirty_from = len(state.buckets)
+        self.writer.submit(rows, metrics, rejected or (), checkpoint)
 
     def ingest(self, raws: Iterable[Any], source: str) -> int:
         """Take a batch from a feed; refused events go to `rejected`. Returns accepted."""
         now = self.clock.now_ms()
         rows: list[EventRow] = []
         rejected: list[RejectedRow] = []
-        since = now
         self._fire_due(now, rows)
-        if rows:
-            since = rows[0][1]
         for raw in raws:
             result = self._accept(raw, source, now, rows)
             if isinstance(result, str):
                 rejected.append((now, source, result, _payload(raw)))
-            elif result.ts_ms < since:
-                since = result.ts_ms
         self.rejected_count += len(rejected)
         if rows or rejected:
-            self.writer.submit(rows, self._metric_rows(since), rejected)
+            self._submit(rows, rejected)
         return len(rows)
 
     def reject(self, reason: str, payload: str, source: str) -> None:
@@ -244,9 +263,12 @@ class LiveSession:
         result = self._accept({"kind": kind, **data}, source, now, rows)
         if isinstance(result, str):
             if rows:
-                self.writer.submit(rows, self._metric_rows(rows[0][1]))
+                self._submit(rows)
             raise CommandError(result)
-        self.writer.submit(rows, self._metric_rows(rows[0][1]))
+        # A deal launched without a countdown goes live in the same instant, so no one
+        # (the window, a replay of this moment) ever sees it waiting for a timer.
+        self._fire_due(now, rows)
+        self._submit(rows)
         return result
 
     # -- operator actions -----------------------------------------------------------------

@@ -66,7 +66,16 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+def _v2(db: sqlite_utils.Database) -> None:
+    """Checkpoints: the state every so many events, for replay (console/store/checkpoints.py)."""
+    db.table("checkpoints").create(
+        {"seq": int, "ts_ms": int, "buckets_from": int, "state": str},
+        pk="seq",
+        not_null={"ts_ms", "buckets_from", "state"},
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -77,17 +86,33 @@ def configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA busy_timeout=5000")
 
 
-def migrate(conn: sqlite3.Connection) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+def check_version(conn: sqlite3.Connection) -> int:
+    """The file's schema version; SessionFileError if this app is too old for it."""
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise SessionFileError(
             f"this session file has schema {version}, newer than this Live Console "
             f"understands ({SCHEMA_VERSION}): update the app to open it"
         )
+    return version
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the file to this schema; a read-only file is left as it is.
+
+    Every migration after v1 only adds what readers can do without (v2: checkpoints),
+    so an older file on a read-only disk still opens.
+    """
+    version = check_version(conn)
     db = sqlite_utils.Database(conn)
     for step in range(version, SCHEMA_VERSION):
-        with conn:
-            MIGRATIONS[step](db)
-            conn.execute(f"PRAGMA user_version={step + 1}")
+        try:
+            with conn:
+                MIGRATIONS[step](db)
+                conn.execute(f"PRAGMA user_version={step + 1}")
+        except sqlite3.OperationalError as e:
+            if version == 0 or "readonly" not in str(e):
+                raise
+            return
     if version == 0:
         conn.execute(f"PRAGMA application_id={APPLICATION_ID}")

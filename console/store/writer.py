@@ -4,7 +4,8 @@ The engine hands over finished rows; this thread writes whatever has piled
 up, at most every `interval` seconds, as one transaction: the events as one
 `INSERT ... SELECT FROM json_each(?)` statement (one statement keeps the GIL
 free while SQLite works, see docs/architecture.md), the touched per-second
-metrics, rejected input, and the session row's chain head.
+metrics, rejected input, a checkpoint when the engine sends one, and the session
+row's chain head.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from console.domain.state import BUCKET_FIELDS
+from console.store import checkpoints
+from console.store.checkpoints import CheckpointRow
 from console.store.errors import SessionFileError
 from console.store.schema import configure
 
@@ -53,6 +56,7 @@ class SessionWriter:
         self._events: list[EventRow] = []
         self._metrics: dict[int, MetricRow] = {}
         self._rejected: list[RejectedRow] = []
+        self._checkpoints: list[CheckpointRow] = []
         self._status: str | None = None
         self._ended_at_ms: int | None = None
         self._oldest_pending: float | None = None
@@ -71,7 +75,9 @@ class SessionWriter:
         events: Sequence[EventRow],
         metrics: Sequence[MetricRow] = (),
         rejected: Sequence[RejectedRow] = (),
+        checkpoint: CheckpointRow | None = None,
     ) -> None:
+        """Queue rows for the next commit; `checkpoint` is the state after the last event."""
         with self._cond:
             while len(self._events) > self._max_pending and not self._closing:
                 self._cond.wait(1.0)  # backpressure: the producer waits for the disk
@@ -81,6 +87,8 @@ class SessionWriter:
             for m in metrics:
                 self._metrics[m[0]] = m
             self._rejected += rejected
+            if checkpoint is not None:
+                self._checkpoints.append(checkpoint)
             self._submitted += 1
             self._cond.notify_all()
 
@@ -130,9 +138,10 @@ class SessionWriter:
                     wait = self._interval - (time.monotonic() - last_commit)
                     if wait > 0 and not self._flush_now and not self._closing:
                         self._cond.wait(wait)
-                    batch = _Batch(self._events, self._metrics, self._rejected, self._status,
-                                   self._ended_at_ms)  # fmt: skip
+                    batch = _Batch(self._events, self._metrics, self._rejected,
+                                   self._checkpoints, self._status, self._ended_at_ms)  # fmt: skip
                     self._events, self._metrics, self._rejected = [], {}, []
+                    self._checkpoints = []
                     self._status = None
                     target = self._submitted
                     self._flush_now = False
@@ -152,6 +161,7 @@ class SessionWriter:
                 self._events[:0] = batch.events
                 self._metrics = {**batch.metrics, **self._metrics}
                 self._rejected[:0] = batch.rejected
+                self._checkpoints[:0] = batch.checkpoints
                 if self._status is None:
                     self._status, self._ended_at_ms = batch.status, batch.ended_at_ms
                 self._cond.notify_all()
@@ -177,6 +187,9 @@ class SessionWriter:
                 conn.executemany(_UPSERT_METRICS, list(batch.metrics.values()))
             if batch.rejected:
                 conn.executemany(_INSERT_REJECTED, batch.rejected)
+            for seq, buckets_from, snapshot in batch.checkpoints:
+                ts_ms = checkpoints.arrival_at(conn, seq)
+                checkpoints.insert(conn, seq, ts_ms, buckets_from, checkpoints.encode(snapshot))
             if batch.status is not None:
                 conn.execute(
                     "UPDATE session SET status=?, ended_at_ms=? WHERE id=?",
@@ -196,5 +209,6 @@ class _Batch:
     events: list[EventRow]
     metrics: dict[int, MetricRow]
     rejected: list[RejectedRow]
+    checkpoints: list[CheckpointRow]
     status: str | None
     ended_at_ms: int | None
