@@ -80,6 +80,8 @@ SPEC: dict[str, tuple[_Field, ...]] = {
         _t("app_version", high=40),
     ),
     "session_ended": (_t("reason", high=40),),
+    # Recording went on after an interruption; `gap_ms` since the last event logged before it.
+    "session_resumed": (_i("gap_ms", high=MAX_TS_MS),),
     "product_added": (("product", dict, True, 0, 0, None),),
     "product_updated": (("product", dict, True, 0, 0, None),),
     "product_removed": (_t("sku"),),
@@ -88,7 +90,6 @@ SPEC: dict[str, tuple[_Field, ...]] = {
     "price_changed": (_t("sku"), _i("price_minor")),
     "stock_changed": (_t("sku"), _i("stock", high=10**9)),
     "marker": (_t("text", high=500),),
-    # Pins a comment for everyone to see; without `seq` it unpins.
     "deal_prepared": (
         _t("sku"),
         _i("deal_price_minor", required=False, low=1),
@@ -114,6 +115,7 @@ SPEC: dict[str, tuple[_Field, ...]] = {
         _i("sold", required=False, high=10**9),
         _i("gmv_minor", required=False),
     ),
+    # Pins a comment for everyone to see; without `seq` it unpins.
     "comment_pinned": (
         _i("seq", required=False, low=1, high=2**62),
         _t("user", required=False, low=0),

@@ -15,6 +15,7 @@ OPERATOR_KINDS: Final = frozenset(
     {
         "session_started",
         "session_ended",
+        "session_resumed",
         "product_added",
         "product_updated",
         "product_removed",

@@ -341,6 +341,13 @@ def _session_ended(state: SessionState, ev: Event) -> None:
     state.ended_at_ms = ev.ts_ms
 
 
+def _session_resumed(state: SessionState, ev: Event) -> None:
+    """Nothing to change: the event is the log's record of the gap, found by its kind.
+
+    Presented time and deal clocks run on through the gap, as they would have live.
+    """
+
+
 def _install_units(state: SessionState, product: Product, old: dict[str, SkuState]) -> None:
     """(Re)build a product's orderable units, keeping sales already made."""
     units = [(v.sku, v.title, v.price_minor, v.compare_at_minor, v.stock) for v in product.variants]
@@ -482,6 +489,7 @@ _AUDIENCE: dict[str, Callable[[SessionState, Event, Bucket], None]] = {
 _OPERATOR: dict[str, Callable[[SessionState, Event], None]] = {
     "session_started": _session_started,
     "session_ended": _session_ended,
+    "session_resumed": _session_resumed,
     "product_added": _product_added,
     "product_updated": _product_updated,
     "product_removed": _product_removed,

@@ -57,3 +57,8 @@ def catalogs_dir(root: Path) -> Path:
 def image_cache_dir(root: Path) -> Path:
     """Product pictures fetched from URLs; safe to delete, they are fetched again."""
     return root / "cache" / "images"
+
+
+def cache_dir(root: Path) -> Path:
+    """What the console can rebuild (the library's integrity checks); safe to delete."""
+    return root / "cache"

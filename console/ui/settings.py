@@ -37,7 +37,7 @@ StrKey = Literal[
     "hotkeys.present", "hotkeys.pin", "hotkeys.marker", "hotkeys.deal", "charts.window",
     "connections.twitch_url", "connections.shopify_secret",
 ]  # fmt: skip
-IntKey = Literal["feed.cap", "connections.webhook_port"]
+IntKey = Literal["feed.cap", "connections.webhook_port", "library.retention_years"]
 ListKey = Literal["feed.keywords"]
 
 PORTABLE = QKeySequence.SequenceFormat.PortableText
@@ -77,6 +77,7 @@ class Setting:
     choices: tuple[tuple[str, str], ...] = ()  # (value, label marked for lupdate)
     minimum: int = 0
     maximum: int = 0
+    step: int = 1  # what the spin box's arrows add
 
     def title(self) -> str:
         return QCoreApplication.translate("Settings", self.label)
@@ -97,6 +98,7 @@ SECTIONS = (
     Section("feed", QT_TRANSLATE_NOOP("Settings", "Feed")),
     Section("charts", QT_TRANSLATE_NOOP("Settings", "Charts")),
     Section("connections", QT_TRANSLATE_NOOP("Settings", "Connections")),
+    Section("library", QT_TRANSLATE_NOOP("Settings", "Library")),
 )
 
 
@@ -155,7 +157,7 @@ SCHEMA: tuple[Setting, ...] = (
         "feed.cap", Kind.INT, 2000, "feed",
         QT_TRANSLATE_NOOP("Settings", "Comments kept in the feed"),
         QT_TRANSLATE_NOOP("Settings", "Older comments leave the feed; the session file keeps them all."),
-        minimum=200, maximum=20_000,
+        minimum=200, maximum=20_000, step=100,
     ),
     Setting(
         "charts.window", Kind.CHOICE, "30min", "charts",
@@ -181,6 +183,12 @@ SCHEMA: tuple[Setting, ...] = (
         QT_TRANSLATE_NOOP("Settings", "Webhook port"),
         QT_TRANSLATE_NOOP("Settings", "Local port for Shopify order webhooks (on 127.0.0.1; reach it through a tunnel)."),
         minimum=1024, maximum=65535,
+    ),
+    Setting(
+        "library.retention_years", Kind.INT, 3, "library",
+        QT_TRANSLATE_NOOP("Settings", "Keep sessions for (years)"),
+        QT_TRANSLATE_NOOP("Settings", "Deleting a younger session asks twice. Merchants in China must keep live-sales records for three years."),
+        minimum=1, maximum=30,
     ),
 )  # fmt: skip
 BY_KEY: dict[str, Setting] = {s.key: s for s in SCHEMA}

@@ -128,9 +128,9 @@ class IntEditor(QSpinBox):
     def __init__(self, setting: Setting, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setRange(setting.minimum, setting.maximum)
+        self.setSingleStep(setting.step)
         if setting.kind is Kind.INT:  # a count; a port number is read digit by digit
             self.setGroupSeparatorShown(True)
-            self.setSingleStep(100)
 
     def read(self) -> object:
         return self.value()

@@ -10,7 +10,7 @@ from typing import get_args
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from console.ui.i18n import SUPPORTED
@@ -46,6 +46,7 @@ DEFAULTS = {
     "connections.twitch_url": "wss://irc-ws.chat.twitch.tv:443",
     "connections.shopify_secret": "",
     "connections.webhook_port": 8787,
+    "library.retention_years": 3,
 }
 
 
@@ -169,6 +170,8 @@ def test_values_are_made_canonical(settings: Settings) -> None:
         ("feed.cap", 20_001, "is outside 200–"),
         ("feed.cap", "2000", "whole number"),
         ("feed.cap", True, "whole number"),
+        ("library.retention_years", 0, "is outside 1–30"),
+        ("library.retention_years", 31, "is outside 1–30"),
         ("theme", "blue", "not one of dark, light"),
         ("language", "fr", "not one of system, en, zh_CN"),
         ("charts.window", "1h", "not one of 30min, all"),
@@ -300,6 +303,12 @@ def press(dialog: SettingsDialog, button: str) -> None:
 def test_dialog_has_an_editor_per_setting_grouped_by_section(dialog: SettingsDialog) -> None:
     assert list(dialog.editors) == [s.key for s in SCHEMA]
     assert {k: e.read() for k, e in dialog.editors.items()} == DEFAULTS
+
+
+def test_spin_boxes_step_by_what_suits_the_setting(dialog: SettingsDialog) -> None:
+    """A hundred comments at a time, but a single year."""
+    steps = {k: e.singleStep() for k, e in dialog.editors.items() if isinstance(e, QSpinBox)}
+    assert steps == {"feed.cap": 100, "connections.webhook_port": 1, "library.retention_years": 1}
 
 
 def test_dialog_refuses_invalid_fields_and_saves_nothing(
