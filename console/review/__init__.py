@@ -1,0 +1,1 @@
+"""Post-live review and report export: pure analytics, plus HTML and CSV writers."""
