@@ -1,7 +1,8 @@
 """The composition root: QApplication, the qasync loop, settings, the session and the window.
 
-Only this module knows every room. It starts a session on a feed, opens the
-window on it, and on quit stops the feed and closes the session file cleanly.
+Only this module knows every room. It starts (or resumes) a session on its
+feeds and opens the live window on it, opens replays and the library, and on
+quit stops the feeds and closes the session file cleanly.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ import logging
 import os
 import random
 import sys
-from dataclasses import dataclass
+from collections.abc import Coroutine
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import qasync
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from console import __version__
 from console.domain.clock import RealClock, VirtualClock
 from console.domain.script import auto_show
+from console.engine.resume import resume_session
 from console.engine.runner import SessionRunner
 from console.engine.session import LiveSession
 from console.engine.virtual_run import run_virtual
@@ -36,16 +40,21 @@ from console.importers.catalog_import import import_catalog
 from console.importers.csv_rows import CatalogImportError
 from console.importers.images import FetchReport, fetch_images, image_urls
 from console.importers.sample import sample_catalog_path
+from console.replay.player import Replay
 from console.store.errors import SessionFileError
 from console.store.paths import (
     ENV_DATA_DIR,
+    cache_dir,
     data_dir,
     image_cache_dir,
     session_filename,
     sessions_dir,
 )
+from console.store.session_file import open_session
 from console.ui.i18n import install_translator
+from console.ui.library import LibraryWindow
 from console.ui.main_window import MainWindow
+from console.ui.replay_window import ReplayWindow
 from console.ui.settings import Settings
 from console.ui.settings_dialog import SettingsDialog
 from console.ui.start_dialog import SessionPlan, StartDialog
@@ -70,67 +79,156 @@ class AppOptions:
     self_test: bool = False
     screenshot: Path | None = None
     after_s: float = 3.0
+    replay: Path | None = None  # `replay FILE`: open this session read-only
+    library: bool = False  # `library`: open the session library
+
+
+STARTUP_ERRORS = (SessionFileError, CatalogImportError, FeedUriError, OSError)
 
 
 class Console:
-    """One running console: its session, its feed and its window."""
+    """The running application: at most one live session, any number of replays, the library.
+
+    Every top-level window is tracked; the process ends when the last one closes
+    (a start dialog that turned into a session hands over to its window).
+    """
 
     def __init__(self, app: QApplication, options: AppOptions, settings: Settings) -> None:
         self.app = app
         self.options = options
         self.settings = settings
+        assert options.data_dir is not None
+        self.root = options.data_dir
         self.session: LiveSession | None = None
         self.runner: SessionRunner | None = None
         self.window: MainWindow | None = None
+        self.library: LibraryWindow | None = None
+        self.front: QWidget | None = None  # the window opened last (what --screenshot grabs)
         self.quit = asyncio.Event()
         self._fetch: asyncio.Task[FetchReport] | None = None
+        self._windows: dict[int, QWidget] = {}
+        self._starting = False
+        self._tasks: set[asyncio.Task[None]] = set()
 
-    async def start(self, plan: SessionPlan) -> None:
+    # -- windows ----------------------------------------------------------------------------
+    def track(self, widget: QWidget) -> None:
+        """Keep `widget` until it closes, then let it go; the last one ends the process."""
+        widget.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        key = id(widget)
+        self._windows[key] = widget
+        widget.destroyed.connect(lambda _obj=None, key=key: self._closed(key))
+        self.front = widget
+
+    def _closed(self, key: int) -> None:
+        widget = self._windows.pop(key, None)
+        if widget is self.front:
+            self.front = next(reversed(self._windows.values()), None)
+        self._maybe_quit()
+
+    def _maybe_quit(self) -> None:
+        if not self._windows and not self._starting:
+            self.quit.set()
+
+    def close_all(self) -> None:
+        for widget in list(self._windows.values()):
+            if isinstance(widget, MainWindow):
+                widget.confirm_close = False
+            widget.close()
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- a live session -----------------------------------------------------------------------
+    def show_start(self, resume: Path | None = None, title: str | None = None) -> None:
+        """The start screen; with `resume`, it asks only where the audience comes from."""
+        secret = secret_from(self.settings.get("connections.shopify_secret") or None)
+        dialog = StartDialog(
+            default_catalog=self.options.catalog,
+            webhook_port=self.settings.get("connections.webhook_port"),
+            has_secret=bool(secret),
+            resume_title=title,
+        )
+        dialog.library_requested.connect(self.show_library)
+        dialog.finished.connect(lambda _result: self._planned(dialog.plan(), resume))
+        self.track(dialog)
+        dialog.show()
+
+    def _planned(self, plan: SessionPlan | None, resume: Path | None) -> None:
+        if plan is None:
+            return
+        self._starting = True  # the dialog closes now; its session's window is on the way
+        self._spawn(self._start_planned(replace(plan, resume=resume)))
+
+    async def _start_planned(self, plan: SessionPlan) -> None:
+        try:
+            await self.start(plan)
+        except STARTUP_ERRORS as e:
+            QMessageBox.critical(self.library, "Live Console", str(e))
+            if plan.resume is None:  # back to the start screen to put it right
+                self.show_start()
+        finally:
+            self._starting = False
+            self._maybe_quit()
+
+    def _open_session(self, plan: SessionPlan, real: RealClock) -> tuple[LiveSession, int]:
+        """A new session file, or the interrupted one to resume; with the practice warm-up."""
+        if plan.resume is not None:
+            return resume_session(plan.resume, real), 0
         currency = str(self.settings.get("currency"))
         catalog = list(
             import_catalog(plan.catalog or sample_catalog_path(), currency=currency).products
         )
-        real = RealClock()
         warmup_ms = round(plan.warmup_min * 60_000)
         clock = VirtualClock(real.now_ms() - warmup_ms) if warmup_ms else real
-        assert self.options.data_dir is not None
-        path = sessions_dir(self.options.data_dir) / session_filename(clock.now_ms(), plan.title)
+        path = sessions_dir(self.root) / session_filename(clock.now_ms(), plan.title)
         session = LiveSession.start(
             path, title=plan.title, catalog=catalog, clock=clock, currency=currency
         )
+        return session, warmup_ms
+
+    async def start(self, plan: SessionPlan) -> None:
+        if self.session is not None:
+            raise SessionFileError("a session is already live in this console")
+        real = RealClock()
+        session, warmup_ms = self._open_session(plan, real)
         self.session = session
         try:
             feeds = self._feeds(plan, session, real)
             sims = [f.simulator for f in feeds if isinstance(f, SimulatorFeed)]
-            if isinstance(clock, VirtualClock) and sims:  # practice history, then on in real time
+            if isinstance(session.clock, VirtualClock) and sims:  # practice history, then real time
                 queue = list(session.state.queue)
-                run_virtual(session, clock, sims[0], source="sim", duration_ms=warmup_ms,
+                run_virtual(session, session.clock, sims[0], source="sim", duration_ms=warmup_ms,
                             actions=auto_show(queue, warmup_ms, slot_ms=4 * 60_000), end=False)  # fmt: skip
-            session.clock = real
-            if not isinstance(clock, VirtualClock) and session.state.queue:
+            elif plan.resume is None and session.state.queue:
                 session.present_step(+1)
+            session.clock = real
             self.runner = SessionRunner(session, feeds)
             await self.runner.start()
         except BaseException:
             session.close()
             self.session = None
             raise
-        cache = image_cache_dir(self.options.data_dir)
+        cache = image_cache_dir(self.root)
         set_image_cache(cache)
-        urls = image_urls(catalog)
+        urls = image_urls(p.product for p in session.state.products.values())
         if urls:  # pictures arrive while the show starts; the queue shows them as they land
             self._fetch = asyncio.get_running_loop().create_task(fetch_images(urls, cache))
-        self.window = MainWindow(session, self.settings, self.runner.feeds, image_cache=cache)
-        self.window.end_requested.connect(self.end_session)
-        self.window.settings_requested.connect(self.open_settings)
-        self.window.destroyed.connect(self.quit.set)
-        if self.window.restored:
-            self.window.show()
-        else:  # first start: use the screen; a console beside the camera wants the room
+        window = MainWindow(session, self.settings, self.runner.feeds, image_cache=cache)
+        window.end_requested.connect(self.end_session)
+        window.settings_requested.connect(self.open_settings)
+        window.library_requested.connect(self.show_library)
+        window.destroyed.connect(lambda _obj=None: self._spawn(self._stop_live()))
+        self.window = window
+        self.track(window)
+        if (
+            not window.restored
+        ):  # first start: use the screen; a console beside the camera wants the room
             screen = self.app.primaryScreen()
             if screen is not None:
-                self.window.setGeometry(screen.availableGeometry())
-            self.window.show()
+                window.setGeometry(screen.availableGeometry())
+        window.show()
 
     def _feeds(self, plan: SessionPlan, session: LiveSession, clock: RealClock) -> list[Feed]:
         """The plan's live feeds and webhooks, or the simulator for practice."""
@@ -156,6 +254,68 @@ class Console:
         if self.session is not None and not self.session.ended:
             self.session.end("operator")
 
+    async def _stop_live(self) -> None:
+        """The live window has closed: stop its feeds and close (and so end) its session."""
+        self.window = None
+        await cancel_task(self._fetch)
+        self._fetch = None
+        runner, session = self.runner, self.session
+        self.runner = self.session = None
+        if runner is not None:
+            await runner.stop()
+        if session is not None:
+            session.close()
+
+    # -- the library and replays ------------------------------------------------------------
+    def show_library(self) -> None:
+        if self.library is None:
+            library = LibraryWindow(sessions_dir(self.root), self.settings, cache_dir(self.root))
+            library.open_requested.connect(self._replay_from_library)
+            library.resume_requested.connect(self.resume)
+            library.destroyed.connect(lambda _obj=None: setattr(self, "library", None))
+            self.library = library
+            self.track(library)
+        self.library.show()
+        self.library.raise_()
+        self.library.activateWindow()
+
+    def open_replay(self, path: Path) -> ReplayWindow:
+        """A replay window on `path`; SessionFileError if the file cannot be replayed."""
+        replay = Replay.open(path)
+        try:
+            window = ReplayWindow(replay, self.settings)
+        except BaseException:
+            replay.close()
+            raise
+        window.library_requested.connect(self.show_library)
+        self.track(window)
+        window.show()
+        return window
+
+    def _replay_from_library(self, path: Path) -> None:
+        try:
+            self.open_replay(path)
+        except SessionFileError as e:
+            QMessageBox.warning(self.library, QApplication.translate("Console", "Replay"), str(e))
+
+    def resume(self, path: Path) -> None:
+        """Ask where the audience comes from, then go live again in `path`."""
+        parent = self.library
+        title = QApplication.translate("Console", "Resume session")
+        if self.session is not None:
+            QMessageBox.information(parent, title, QApplication.translate(
+                "Console", "“{0}” is live in this console. End it before resuming another session."
+            ).format(self.session.state.title))  # fmt: skip
+            return
+        try:
+            conn, meta = open_session(path)
+            conn.close()
+        except SessionFileError as e:
+            QMessageBox.warning(parent, title, str(e))
+            return
+        self.show_start(resume=path, title=meta.title)
+
+    # -- settings and the end -------------------------------------------------------------------
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self.window)
         dialog.accepted.connect(self.apply_settings)
@@ -171,11 +331,9 @@ class Console:
             self.window.charts.set_dark(self.settings.get("theme") == "dark")
 
     async def shutdown(self) -> None:
-        await cancel_task(self._fetch)
-        if self.runner is not None:
-            await self.runner.stop()
-        if self.session is not None:
-            self.session.close()
+        await self._stop_live()
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
 def self_check(console: Console) -> str | None:
@@ -196,48 +354,46 @@ def self_check(console: Console) -> str | None:
     return None
 
 
-async def _run(app: QApplication, options: AppOptions, settings: Settings) -> int:
-    console = Console(app, options, settings)
+def _plan(options: AppOptions) -> SessionPlan | None:
+    """The session the command line asks for without the start screen, if any."""
     if options.feeds or options.webhooks:
-        plan = SessionPlan(
+        return SessionPlan(
             title=QApplication.translate("Console", "Live"), catalog=options.catalog,
             feeds=options.feeds, webhooks=options.webhooks,
         )  # fmt: skip
-    elif options.demo or options.self_test or options.screenshot:
-        plan = SessionPlan(
+    if options.demo or options.self_test or options.screenshot:
+        return SessionPlan(
             title=QApplication.translate("Console", "Practice"), preset=options.preset,
             rate=options.rate, warmup_min=options.warmup_min, catalog=options.catalog,
         )  # fmt: skip
+    return None
+
+
+async def _run(app: QApplication, options: AppOptions, settings: Settings) -> int:
+    console = Console(app, options, settings)
+    plan = _plan(options)
+    if options.replay is not None:
+        try:
+            console.open_replay(options.replay)
+        except SessionFileError as e:
+            print(f"live-console replay: {e}", file=sys.stderr)
+            return 1
+    elif options.library:
+        console.show_library()
+    elif plan is not None:
+        try:
+            await console.start(plan)
+        except STARTUP_ERRORS as e:
+            QMessageBox.critical(None, "Live Console", str(e))
+            return 1
     else:
-        secret = secret_from(settings.get("connections.shopify_secret") or None)
-        dialog = StartDialog(
-            default_catalog=options.catalog,
-            webhook_port=settings.get("connections.webhook_port"),
-            has_secret=bool(secret),
-        )
-        chosen: asyncio.Future[SessionPlan | None] = asyncio.get_running_loop().create_future()
-
-        def picked_plan(_result: int) -> None:
-            if not chosen.done():
-                chosen.set_result(dialog.plan())
-
-        dialog.finished.connect(picked_plan)
-        dialog.open()
-        picked = await chosen
-        if picked is None:
-            return 0
-        plan = picked
-    try:
-        await console.start(plan)
-    except (SessionFileError, CatalogImportError, FeedUriError, OSError) as e:
-        QMessageBox.critical(None, "Live Console", str(e))
-        return 1
+        console.show_start()
     result: list[int] = [0]
     if options.self_test or options.screenshot:
 
         def finish() -> None:
-            if options.screenshot and console.window is not None:
-                console.window.grab().save(str(options.screenshot))
+            if options.screenshot and console.front is not None:
+                console.front.grab().save(str(options.screenshot))
                 print(f"screenshot saved to {options.screenshot}")
             if options.self_test:
                 reason = self_check(console)
@@ -246,9 +402,7 @@ async def _run(app: QApplication, options: AppOptions, settings: Settings) -> in
                     file=sys.stderr if reason else sys.stdout,
                 )
                 result[0] = 1 if reason else 0
-            if console.window is not None:
-                console.window.confirm_close = False
-                console.window.close()
+            console.close_all()
             console.quit.set()
 
         QTimer.singleShot(round(options.after_s * 1000), finish)

@@ -24,6 +24,7 @@ from console.feeds.simulator import PRESETS, Simulator
 from console.importers.catalog_import import FORMATS, catalog_json, import_catalog
 from console.importers.csv_rows import CatalogImportError
 from console.importers.sample import sample_catalog_path
+from console.review import report_cli
 from console.store.errors import SessionFileError
 from console.store.paths import catalogs_dir, data_dir, session_filename, sessions_dir, slug
 from console.store.reader import load_state
@@ -300,6 +301,8 @@ def _window(args: argparse.Namespace) -> int:
         warmup_min=max(0.0, args.warmup), catalog=Path(args.gui_catalog) if args.gui_catalog else None,
         language=args.lang, theme=args.theme, self_test=args.self_test,
         screenshot=Path(args.screenshot) if args.screenshot else None, after_s=args.after,
+        replay=Path(args.file) if args.command == "replay" else None,
+        library=args.command == "library",
     )  # fmt: skip
     return run_app(options)
 
@@ -481,6 +484,22 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--quick", action="store_true", help="shorter runs")
     b.add_argument("--json", action="store_true", help="print figures as JSON")
     b.set_defaults(run=_bench)
+
+    rp = sub.add_parser(
+        "report",
+        help="post-live review of a session: text, --json, --html OUT.html, --csv DIR",
+    )
+    report_cli.add_arguments(rp)
+    rp.set_defaults(run=report_cli.run)
+
+    pl = sub.add_parser(
+        "replay", help="open a recorded session in the window, read-only, to play and seek"
+    )
+    pl.add_argument("file", help="the session file (.live.db)")
+    pl.set_defaults(run=_window)
+
+    lb = sub.add_parser("library", help="open the session library window")
+    lb.set_defaults(run=_window)
 
     f = sub.add_parser(
         "feed-server",

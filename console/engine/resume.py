@@ -24,6 +24,10 @@ from console.store.session_file import open_session
 from console.store.verify import verify
 from console.store.writer import SessionWriter
 
+# A show goes on after a crash or a power cut, not days later: every second of a
+# session has its metrics row, so a week's gap would be 600,000 empty seconds.
+MAX_GAP_MS = 12 * 3600 * 1000
+
 
 def resume_session(path: Path, clock: Clock, flush_interval: float = 0.1) -> LiveSession:
     """Go live again in an interrupted session's file; SessionFileError says why not."""
@@ -36,6 +40,13 @@ def resume_session(path: Path, clock: Clock, flush_interval: float = 0.1) -> Liv
         raise SessionFileError(f"{path.name} is being recorded by another Live Console")
     try:
         session_id, head, state, activity = _fold(path)
+        gap_ms = max(0, clock.now_ms() - state.last_ts_ms)
+        if gap_ms > MAX_GAP_MS:
+            hours = gap_ms // 3_600_000
+            raise SessionFileError(
+                f"{path.name} stopped recording {hours} hours ago; a session can be resumed "
+                f"within {MAX_GAP_MS // 3_600_000} hours. Start a new session instead"
+            )
         writer = SessionWriter(path, session_id, interval=flush_interval)
     except BaseException:
         lock.release()
@@ -44,7 +55,6 @@ def resume_session(path: Path, clock: Clock, flush_interval: float = 0.1) -> Liv
     session.state = state
     session.activity.extend(activity)
     try:
-        gap_ms = max(0, clock.now_ms() - state.last_ts_ms)
         writer.set_status("live")
         session.command("session_resumed", {"gap_ms": gap_ms})
     except BaseException:

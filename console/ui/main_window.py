@@ -62,6 +62,7 @@ def _flash_icon() -> QIcon:
 class MainWindow(ConsoleWindow):
     end_requested = Signal()
     settings_requested = Signal()
+    library_requested = Signal()
 
     def __init__(self, session: LiveSession, settings: Settings, feeds: Sequence[Feed],
                  parent: QWidget | None = None, *, image_cache: Path | None = None) -> None:  # fmt: skip
@@ -95,6 +96,11 @@ class MainWindow(ConsoleWindow):
         end = QAction(self.tr("End session…"), self)
         end.triggered.connect(self.confirm_end)
         session_menu.addAction(end)
+        session_menu.addSeparator()
+        library = QAction(self.tr("Session library…"), self)
+        library.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        library.triggered.connect(self.library_requested)
+        session_menu.addAction(library)
         session_menu.addSeparator()
         quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)

@@ -33,14 +33,23 @@ class SessionBar(QWidget):
             layout.addWidget(w)
         layout.addStretch(1)
         layout.addWidget(self.end_button)
+        self.replay = False
+
+    def set_replay(self) -> None:
+        """A replay shows the moment under the cursor; there is nothing to end."""
+        self.replay = True
+        self.end_button.hide()
 
     def refresh(self) -> None:
         s = self.source.state
         live = s.status == "live"
-        pill = self.tr("● LIVE") if live else self.tr("ENDED")
+        if self.replay:
+            pill = self.tr("▶ REPLAY")
+        else:
+            pill = self.tr("● LIVE") if live else self.tr("ENDED")
         if self.pill.text() != pill:
             self.pill.setText(pill)
-        set_style_state(self.pill, "live", "true" if live else "false")
+        set_style_state(self.pill, "live", "true" if live and not self.replay else "false")
         start = s.started_at_ms or 0
         end = self.source.now_ms() if live else (s.ended_at_ms or start)
         text = duration(end - start)

@@ -2,6 +2,8 @@
 
 The audience is either the built-in simulator (practice) or live feeds named
 by URI (see console/feeds/uri.py), optionally with Shopify order webhooks.
+Resuming an interrupted session asks the same question about its audience;
+its title and catalog are the file's.
 Everything is checked before the dialog closes, so a typo in a feed URI is
 a message here, not a session that starts without its feed.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,6 +43,7 @@ class SessionPlan:
     catalog: Path | None = None  # None: the bundled sample catalog
     feeds: tuple[str, ...] = ()  # feed URIs; none (and no webhooks): practice on the simulator
     webhooks: bool = False  # accept Shopify order webhooks
+    resume: Path | None = None  # go on recording this interrupted session's file
 
     @property
     def live(self) -> bool:
@@ -47,13 +51,20 @@ class SessionPlan:
 
 
 class StartDialog(QDialog):
+    library_requested = Signal()
+
     def __init__(self, default_catalog: Path | None = None, *, webhook_port: int = 8787,
-                 has_secret: bool = False, parent: QWidget | None = None) -> None:  # fmt: skip
+                 has_secret: bool = False, resume_title: str | None = None,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.has_secret = has_secret
-        self.setWindowTitle(self.tr("Start a session — Live Console"))
+        self.resuming = resume_title is not None
+        if resume_title is None:
+            self.setWindowTitle(self.tr("Start a session — Live Console"))
+        else:
+            self.setWindowTitle(self.tr("Resume “{0}” — Live Console").format(resume_title))
         self.setMinimumWidth(560)
-        self.title = QLineEdit(self.tr("Practice"))
+        self.title = QLineEdit(resume_title if resume_title is not None else self.tr("Practice"))
         self.title.setMaxLength(300)
         self.source = QComboBox()
         for preset, label in (
@@ -91,8 +102,19 @@ class StartDialog(QDialog):
         self.error = plain_label(object_name="formError")
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        start = buttons.addButton(self.tr("Start session"), QDialogButtonBox.ButtonRole.AcceptRole)
+        start = buttons.addButton(
+            self.tr("Resume session") if self.resuming else self.tr("Start session"),
+            QDialogButtonBox.ButtonRole.AcceptRole,
+        )
         start.setProperty("primary", "true")
+        if self.resuming:  # the file has its title and products; only the audience is asked
+            form.setRowVisible(self.title, False)
+            form.setRowVisible(row, False)
+        else:
+            library = buttons.addButton(
+                self.tr("Session library…"), QDialogButtonBox.ButtonRole.ActionRole
+            )
+            library.clicked.connect(self.library_requested)
         buttons.accepted.connect(self._try_accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -107,7 +129,7 @@ class StartDialog(QDialog):
         for widget in self._live_rows:
             self.form.setRowVisible(widget, live)
         practice, live_title = self.tr("Practice"), self.tr("Live")
-        if self.title.text() in (practice, live_title):
+        if not self.resuming and self.title.text() in (practice, live_title):
             self.title.setText(live_title if live else practice)
         self.adjustSize()
 
@@ -131,7 +153,7 @@ class StartDialog(QDialog):
                     "Webhooks need the Shopify webhook secret: set it in Settings → Connections."
                 )
         path = self.catalog.text().strip()
-        if path:
+        if path and not self.resuming:
             try:
                 import_catalog(Path(path))
             except CatalogImportError as e:

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 
-# The subcommand's own entry point (console.cli wires the same `run` as `report`).
-ENTRY = "import sys; from console.review.report_cli import main; sys.exit(main(sys.argv[1:]))"
 TITLE = "夜场 <script>alert(1)</script>"
 SCRIPT = [
     {"at": 0, "action": "present", "sku": "MASK-10"},
@@ -34,7 +32,7 @@ def run(args: list[str | Path], data_dir: Path) -> subprocess.CompletedProcess[s
 
 
 def report(*args: str | Path, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    return run([sys.executable, "-c", ENTRY, *args], data_dir)
+    return run([sys.executable, "-m", "console", "report", *args], data_dir)
 
 
 def simulate(out: Path, start: str, seed: int, data_dir: Path, script: Path) -> None:

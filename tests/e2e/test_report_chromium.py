@@ -20,7 +20,6 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium on PATH (apt install chromium)"),
 ]  # fmt: skip
 
-ENTRY = "import sys; from console.review.report_cli import main; sys.exit(main(sys.argv[1:]))"
 TITLE = "<script>alert(1)</script> 夜场"
 SCRIPT = [
     {"at": 0, "action": "present", "sku": "MASK-10"},
@@ -56,7 +55,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--start", "2026-11-28T12:00:00Z", "--out", session, "--quiet", "--title", TITLE,
         "--script", script)  # fmt: skip
     out = tmp / "report.html"
-    run(sys.executable, "-c", ENTRY, session, "--html", out, "--previous-dir", tmp / "none")
+    run(sys.executable, "-m", "console", "report", session, "--html", out,
+        "--previous-dir", tmp / "none")  # fmt: skip
     return out
 
 

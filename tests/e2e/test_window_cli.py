@@ -55,3 +55,24 @@ def test_a_bad_feed_uri_is_refused_before_the_window_opens() -> None:
                        capture_output=True, text=True, timeout=60)  # fmt: skip
     assert r.returncode == 2
     assert "unknown audience 'nope'" in r.stderr
+
+
+def test_replay_of_a_file_that_is_not_a_session_says_so(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.live.db"
+    bad.write_text("shopping list")
+    r = run("replay", bad, data=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.startswith("live-console replay: ")
+    assert "notes.live.db" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+def test_replay_opens_a_recorded_session(tmp_path: Path) -> None:
+    session, png = tmp_path / "show.live.db", tmp_path / "replay.png"
+    sim = run(
+        "simulate", "--duration", "120", "--seed", "2", "--out", session, "--quiet", data=tmp_path
+    )
+    assert sim.returncode == 0, sim.stderr
+    r = run("--screenshot", png, "--after", "1", "--lang", "en", "replay", session, data=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert not QImage(str(png)).isNull()

@@ -11,7 +11,7 @@ from console import __version__
 from console.domain.clock import VirtualClock
 from console.domain.deals import DealSpec
 from console.domain.reducer import admit
-from console.engine.resume import resume_session
+from console.engine.resume import MAX_GAP_MS, resume_session
 from console.engine.session import LiveSession
 from console.store.chain import genesis
 from console.store.errors import SessionFileError
@@ -115,6 +115,16 @@ def test_a_deal_whose_time_ran_out_in_the_gap_ends_at_its_deadline(tmp_path: Pat
     ended = state.deals[deal.seq]
     assert (ended.end_reason, ended.ended_at_ms) == ("time", START_MS + 60_000)
     assert kinds(s.path)[-3:] == ["deal_ended", "session_resumed", "session_ended"]
+
+
+def test_a_session_stopped_too_long_ago_is_refused(interrupted: LiveSession) -> None:
+    clock = VirtualClock(interrupted.state.last_ts_ms + MAX_GAP_MS + 3_600_000)
+    with pytest.raises(SessionFileError, match="stopped recording 13 hours ago"):
+        resume_session(interrupted.path, clock)
+    assert describe(interrupted.path).status == "interrupted"
+    assert not is_recording(interrupted.path)
+    s = resume_session(interrupted.path, VirtualClock(interrupted.state.last_ts_ms + MAX_GAP_MS))
+    s.close()
 
 
 def test_a_live_session_is_refused(tmp_path: Path) -> None:
