@@ -10,25 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
-from contextlib import closing
 from pathlib import Path
-from typing import Any
 
 from console.domain.money import format_money
-from console.review.csv_export import write_csv
-from console.review.html_report import render_html
+from console.review.export import ExportFailed, load_review, write_csvs, write_html
 from console.review.kpis import elapsed
-from console.review.review import MINUTE_MS, Review, build_review, review_json
-from console.store.errors import SessionFileError
-from console.store.paths import SUFFIX, data_dir, sessions_dir
-from console.store.reader import iter_events, load_state
-from console.store.session_file import SessionMeta, open_session
-from console.store.summary import summarize
-from console.store.verify import verify
+from console.review.review import MINUTE_MS, Review, review_json
+from console.store.paths import data_dir, sessions_dir
 
 EXIT_OK, EXIT_FAIL = 0, 1
-PREVIOUS_LIMIT = 10  # the most recent earlier sessions a report compares with
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -43,37 +33,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="compare with the earlier sessions in this folder (default: the data folder's sessions)",
     )
-
-
-def previous_summaries(
-    folder: Path, current: SessionMeta, limit: int = PREVIOUS_LIMIT
-) -> list[dict[str, Any]]:
-    """`info` summaries of the latest sessions started before `current`, in its currency.
-
-    Files that cannot be read or fail verification are left out, and so is the
-    session itself (by id: a copy under another name is still the same session).
-    """
-    earlier = []
-    for path in sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []:
-        try:
-            conn, meta = open_session(path)
-            conn.close()
-        except SessionFileError:
-            continue
-        if (
-            meta.id != current.id
-            and meta.currency == current.currency
-            and meta.started_at_ms < current.started_at_ms
-        ):
-            earlier.append((meta.started_at_ms, path))
-    summaries = []
-    for _, path in sorted(earlier)[-limit:]:
-        try:
-            if verify(path).intact:
-                summaries.append(summarize(*load_state(path)))
-        except SessionFileError:
-            continue
-    return summaries
 
 
 def _text(r: Review) -> str:
@@ -132,55 +91,22 @@ def _text(r: Review) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Verify, fold, review, then write what was asked; SessionFileError for an unusable file."""
+    """Review, then write what was asked; SessionFileError (ReportRefused) for an unusable file."""
     path = Path(args.file)
-    integrity = verify(path)
-    if not integrity.intact:
-        where = f" at event {integrity.first_bad_seq}" if integrity.first_bad_seq else ""
-        print(
-            f"live-console report: {path.name} fails verification{where}: {integrity.reason}."
-            " No report is made from a log that may have been changed.",
-            file=sys.stderr,
-        )
-        return EXIT_FAIL
-    meta, state = load_state(path)
     folder = Path(args.previous_dir) if args.previous_dir else sessions_dir(data_dir(args.data_dir))
-    previous = previous_summaries(folder, meta)
-    conn, _ = open_session(path)
+    review = load_review(path, folder)
     note = sys.stderr if args.json else sys.stdout
-    with closing(conn):
-        review = build_review(
-            meta, state, iter_events(conn, path), previous=previous, integrity=integrity
-        )
-        try:
-            if args.html:
-                out = Path(args.html)
-                out.write_text(render_html(review), encoding="utf-8")
-                print(f"wrote {out}", file=note)
-            if args.csv:
-                for written in write_csv(review, iter_events(conn, path), Path(args.csv)):
-                    print(f"wrote {written}", file=note)
-        except OSError as e:
-            print(
-                f"live-console report: cannot write {e.filename}: {e.strerror or e}",
-                file=sys.stderr,
-            )
-            return EXIT_FAIL
+    try:
+        if args.html:
+            print(f"wrote {write_html(review, Path(args.html))}", file=note)
+        if args.csv:
+            for written in write_csvs(review, path, Path(args.csv)):
+                print(f"wrote {written}", file=note)
+    except ExportFailed as e:
+        print(f"live-console report: {e}", file=sys.stderr)
+        return EXIT_FAIL
     if args.json:
         print(json.dumps(review_json(review), ensure_ascii=False, indent=2))
     elif not (args.html or args.csv):
         print(_text(review))
     return EXIT_OK
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """The subcommand on its own, as `live-console report` runs it."""
-    p = argparse.ArgumentParser(prog="live-console report", description="post-live review")
-    p.add_argument("--data-dir", help="folder for sessions and settings")
-    add_arguments(p)
-    args = p.parse_args(argv)
-    try:
-        return run(args)
-    except SessionFileError as e:
-        print(f"live-console report: {e}", file=sys.stderr)
-        return EXIT_FAIL

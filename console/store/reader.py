@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from console.domain.events import Event
@@ -14,17 +14,29 @@ from console.store.session_file import SessionMeta, _describe, open_session
 
 
 def iter_events(
-    conn: sqlite3.Connection, path: Path, *, after_seq: int = 0, batch: int = 20_000
+    conn: sqlite3.Connection,
+    path: Path,
+    *,
+    after_seq: int = 0,
+    kinds: Collection[str] | None = None,
+    batch: int = 20_000,
 ) -> Iterator[Event]:
+    """The log in `seq` order after `after_seq`; only `kinds` if given.
+
+    The kind filter runs in SQLite, so a pass that needs a few kinds never
+    decodes the rest (likes and comments are most of a busy log).
+    """
     loads = json.loads
     last = after_seq
+    only = () if kinds is None else tuple(sorted(kinds))
+    where = "" if kinds is None else f" AND kind IN ({', '.join('?' * len(only))})"
+    sql = (
+        f"SELECT seq, ts_ms, kind, source, data FROM events WHERE seq > ?{where}"
+        " ORDER BY seq LIMIT ?"
+    )
     try:
         while True:
-            rows = conn.execute(
-                "SELECT seq, ts_ms, kind, source, data FROM events WHERE seq > ?"
-                " ORDER BY seq LIMIT ?",
-                (last, batch),
-            ).fetchall()
+            rows = conn.execute(sql, (last, *only, batch)).fetchall()
             if not rows:
                 return
             for seq, ts, kind, source, data in rows:

@@ -10,10 +10,10 @@ Titles come from files anyone may have made: they are shown as plain text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -54,12 +54,12 @@ from console.store.library import (
     keep_until_ms,
     scan,
 )
+from console.ui.background import Background
 from console.ui.feed_model import tooltip_html
 from console.ui.formatting import count, duration, money
 from console.ui.settings import Settings
 from console.ui.widgets import plain_label, set_style_state
 
-T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 _NUMERIC = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -77,41 +77,6 @@ CHECK_WORKERS = 2  # verify hashes in Python: more threads would only queue for 
 def shown_title(entry: LibraryEntry) -> str:
     """The session's title, or the file's name when the file cannot be read."""
     return entry.path.name if entry.problem is not None else entry.title
-
-
-class Background(QObject):
-    """Runs slow work on worker threads and hands each finished future back on the GUI thread.
-
-    The hand-over is a queued signal. After `stop` nothing more is delivered, and the
-    next `run` starts a fresh pool, so a window closed and shown again still works.
-    """
-
-    _finished = Signal(object, object, object)  # pool, callback, future
-
-    def __init__(self, workers: int) -> None:
-        super().__init__()
-        self._workers = workers
-        self._pool: ThreadPoolExecutor | None = None
-        self._finished.connect(self._deliver)
-
-    def run(self, fn: Callable[..., T], *args: Any, then: Callable[[Future[T]], None]) -> Future[T]:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="background")
-        pool = self._pool
-        future = pool.submit(fn, *args)
-        future.add_done_callback(lambda f: self._finished.emit(pool, then, f))
-        return future
-
-    def _deliver(self, pool: ThreadPoolExecutor, then: Callable[[Future[Any]], None],
-                 future: Future[Any]) -> None:  # fmt: skip
-        if pool is self._pool and not future.cancelled():
-            then(future)
-
-    def stop(self, *, wait: bool) -> None:
-        """Drop queued work; `wait` also waits for the work already running."""
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=wait, cancel_futures=True)
 
 
 class ToneSwatches:
