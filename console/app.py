@@ -47,6 +47,7 @@ from console.store.paths import (
     cache_dir,
     data_dir,
     image_cache_dir,
+    reports_dir,
     session_filename,
     sessions_dir,
 )
@@ -55,6 +56,7 @@ from console.ui.i18n import install_translator
 from console.ui.library import LibraryWindow
 from console.ui.main_window import MainWindow
 from console.ui.replay_window import ReplayWindow
+from console.ui.report_export import ExportReportDialog
 from console.ui.settings import Settings
 from console.ui.settings_dialog import SettingsDialog
 from console.ui.start_dialog import SessionPlan, StartDialog
@@ -219,6 +221,7 @@ class Console:
         window.end_requested.connect(self.end_session)
         window.settings_requested.connect(self.open_settings)
         window.library_requested.connect(self.show_library)
+        window.report_requested.connect(lambda: self.export_report(window, session.path))
         window.destroyed.connect(lambda _obj=None: self._spawn(self._stop_live()))
         self.window = window
         self.track(window)
@@ -288,9 +291,19 @@ class Console:
             replay.close()
             raise
         window.library_requested.connect(self.show_library)
+        window.report_requested.connect(lambda: self.export_report(window, path))
         self.track(window)
         window.show()
         return window
+
+    def export_report(self, parent: QWidget, path: Path) -> ExportReportDialog:
+        """The export dialog on `path`, compared with the library, into `reports`."""
+        if self.session is not None and self.session.path == path:
+            self.session.writer.flush()  # the report reads the file: all of it
+        dialog = ExportReportDialog(path, sessions_dir(self.root), reports_dir(self.root), parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _replay_from_library(self, path: Path) -> None:
         try:

@@ -59,6 +59,11 @@ def image_cache_dir(root: Path) -> Path:
     return root / "cache" / "images"
 
 
+def reports_dir(root: Path) -> Path:
+    """Where the window's report exports go unless the merchant picks another place."""
+    return root / "reports"
+
+
 def cache_dir(root: Path) -> Path:
     """What the console can rebuild (the library's integrity checks); safe to delete."""
     return root / "cache"

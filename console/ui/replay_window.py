@@ -229,6 +229,7 @@ class ReplayWindow(ConsoleWindow):
     """
 
     library_requested = Signal()
+    report_requested = Signal()
 
     def __init__(self, replay: Replay, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(replay, None, replay.path, settings, parent)
@@ -279,6 +280,9 @@ class ReplayWindow(ConsoleWindow):
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&Replay"))
+        report = QAction(self.tr("Export report…"), self)
+        report.triggered.connect(self.report_requested)
+        menu.addAction(report)
         library = QAction(self.tr("Session library…"), self)
         library.setShortcut(QKeySequence("Ctrl+Shift+L"))
         library.triggered.connect(self.library_requested)

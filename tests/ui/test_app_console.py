@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import qasync
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu, QPushButton
 from pytestqt.qtbot import QtBot
 
 from console import app as app_module
@@ -23,6 +23,7 @@ from console.store.session_file import open_session
 from console.ui.library import LibraryWindow
 from console.ui.main_window import MainWindow
 from console.ui.replay_window import ReplayWindow
+from console.ui.report_export import ExportReportDialog
 from console.ui.settings import Settings
 from console.ui.start_dialog import StartDialog
 from tests.unit.store.test_library import record
@@ -193,3 +194,20 @@ def test_a_failed_resume_says_why(
     run(scenario())
     assert "cannot be resumed" in warnings[0]
     assert console.session is None
+
+
+def test_export_report_from_a_replay_writes_into_the_reports_folder(
+    qtbot: QtBot, console: Console, tmp_path: Path
+) -> None:
+    path = sessions_dir(tmp_path) / "show.live.db"
+    path.parent.mkdir(parents=True)
+    record(path)
+    window = console.open_replay(path)
+    menu = cast(QMenu, next(a.menu() for a in window.menuBar().actions() if a.text() == "&Replay"))
+    next(a for a in menu.actions() if a.text() == "Export report…").trigger()
+    dialog = window.findChild(ExportReportDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.html_target() == tmp_path / "reports" / "show.html"
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.exported.html is not None, timeout=20_000)
+    assert (tmp_path / "reports" / "show.html").is_file()

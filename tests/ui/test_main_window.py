@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from console.domain.clock import VirtualClock
@@ -84,6 +85,19 @@ def test_end_session_asks_first(qtbot: QtBot, window: MainWindow, session: LiveS
     assert session.ended
     qtbot.waitUntil(lambda: window.session_bar.pill.text() == "ENDED")
     assert not window.session_bar.end_button.isEnabled()
+
+
+def test_export_report_waits_for_the_end(
+    qtbot: QtBot, window: MainWindow, session: LiveSession
+) -> None:
+    menu = cast(QMenu, next(a.menu() for a in window.menuBar().actions() if a.text() == "&Session"))
+    menu.aboutToShow.emit()
+    assert not window.report_action.isEnabled()
+    session.end("operator")
+    menu.aboutToShow.emit()
+    assert window.report_action.isEnabled()
+    with qtbot.waitSignal(window.report_requested):
+        window.report_action.trigger()
 
 
 def test_layout_is_saved_and_restored(
