@@ -8,13 +8,16 @@ quit stops the feeds and closes the session file cleanly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import os
 import random
+import signal
 import sys
 from collections.abc import Coroutine
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from console import __version__
 from console.domain.clock import RealClock, VirtualClock
 from console.domain.script import auto_show
-from console.engine.resume import resume_session
+from console.engine.resume import resumable, resume_session
 from console.engine.runner import SessionRunner
 from console.engine.session import LiveSession
 from console.engine.virtual_run import run_virtual
@@ -40,6 +43,7 @@ from console.importers.catalog_import import import_catalog
 from console.importers.csv_rows import CatalogImportError
 from console.importers.images import FetchReport, fetch_images, image_urls
 from console.importers.sample import sample_catalog_path
+from console.logs import setup_logging
 from console.replay.player import Replay
 from console.store.errors import SessionFileError
 from console.store.paths import (
@@ -52,6 +56,7 @@ from console.store.paths import (
     sessions_dir,
 )
 from console.store.session_file import open_session
+from console.ui.crash_dialog import CrashReporter
 from console.ui.i18n import install_translator
 from console.ui.library import LibraryWindow
 from console.ui.main_window import MainWindow
@@ -59,6 +64,7 @@ from console.ui.replay_window import ReplayWindow
 from console.ui.report_export import ExportReportDialog
 from console.ui.settings import Settings
 from console.ui.settings_dialog import SettingsDialog
+from console.ui.single_instance import SingleInstance, send_request
 from console.ui.start_dialog import SessionPlan, StartDialog
 from console.ui.theme import apply_theme
 from console.ui.thumbnails import set_image_cache
@@ -144,18 +150,28 @@ class Console:
 
     # -- a live session -----------------------------------------------------------------------
     def show_start(self, resume: Path | None = None, title: str | None = None) -> None:
-        """The start screen; with `resume`, it asks only where the audience comes from."""
+        """The start screen; with `resume`, it asks only where the audience comes from.
+
+        Otherwise it offers first to resume what a crash interrupted in the last hours.
+        """
         secret = secret_from(self.settings.get("connections.shopify_secret") or None)
+        offers = [] if resume else resumable(sessions_dir(self.root), RealClock().now_ms())
         dialog = StartDialog(
             default_catalog=self.options.catalog,
             webhook_port=self.settings.get("connections.webhook_port"),
             has_secret=bool(secret),
             resume_title=title,
+            interrupted=[(e.path, e.title) for e in offers],
         )
         dialog.library_requested.connect(self.show_library)
+        dialog.resume_requested.connect(partial(self._resume_instead, dialog))
         dialog.finished.connect(lambda _result: self._planned(dialog.plan(), resume))
         self.track(dialog)
         dialog.show()
+
+    def _resume_instead(self, dialog: StartDialog, path: Path) -> None:
+        self.resume(path)  # its own start screen opens first: closing this one quits nothing
+        dialog.close()
 
     def _planned(self, plan: SessionPlan | None, resume: Path | None) -> None:
         if plan is None:
@@ -285,6 +301,7 @@ class Console:
     def open_replay(self, path: Path) -> ReplayWindow:
         """A replay window on `path`; SessionFileError if the file cannot be replayed."""
         replay = Replay.open(path)
+        log.info("replay of %s", path)
         try:
             window = ReplayWindow(replay, self.settings)
         except BaseException:
@@ -327,6 +344,24 @@ class Console:
             QMessageBox.warning(parent, title, str(e))
             return
         self.show_start(resume=path, title=meta.title)
+
+    def handle_request(self, request: list[str]) -> None:
+        """Another launch on this data folder asked for something: do it here instead."""
+        match request:
+            case ["replay", file]:
+                try:
+                    self.open_replay(Path(file))
+                except SessionFileError as e:
+                    QMessageBox.warning(
+                        self.front, QApplication.translate("Console", "Replay"), str(e)
+                    )
+            case ["library"]:
+                self.show_library()
+            case _:
+                if self.front is not None:
+                    self.front.showNormal()
+                    self.front.raise_()
+                    self.front.activateWindow()
 
     # -- settings and the end -------------------------------------------------------------------
     def open_settings(self) -> None:
@@ -382,8 +417,14 @@ def _plan(options: AppOptions) -> SessionPlan | None:
     return None
 
 
-async def _run(app: QApplication, options: AppOptions, settings: Settings) -> int:
+async def _run(app: QApplication, options: AppOptions, settings: Settings,
+               instance: SingleInstance, log_path: Path) -> int:  # fmt: skip
     console = Console(app, options, settings)
+    CrashReporter(log_path, lambda: console.front).install(asyncio.get_running_loop())
+    instance.requested.connect(console.handle_request)
+    for sig in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C in a terminal: close like Quit
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows' loop has none
+            asyncio.get_running_loop().add_signal_handler(sig, console.close_all)
     plan = _plan(options)
     if options.replay is not None:
         try:
@@ -436,6 +477,13 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+def _request(options: AppOptions) -> list[str]:
+    """What this launch asks of a console already running on its data folder."""
+    if options.replay is not None:
+        return ["replay", str(options.replay.resolve())]
+    return ["library"] if options.library else ["open"]
+
+
 def run_app(options: AppOptions) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -453,8 +501,25 @@ def run_app(options: AppOptions) -> int:
         chosen = str(settings.get("data_dir"))
         options.data_dir = data_dir(None if os.environ.get(ENV_DATA_DIR) else chosen or None)
     options.data_dir.mkdir(parents=True, exist_ok=True)
+    instance = SingleInstance(options.data_dir)
+    if not instance.claim():
+        automated = options.self_test or options.screenshot
+        if not automated and send_request(options.data_dir, _request(options)):
+            print("Live Console is already open on this data folder: it has your request.")
+            return 0
+        print(
+            f"live-console: another Live Console (process {instance.owner_pid()}) is using "
+            f"{options.data_dir}; close it or choose another folder with --data-dir",
+            file=sys.stderr,
+        )
+        return 1
+    log_path = setup_logging(options.data_dir)
+    log.info("Live Console %s starting on %s", __version__, options.data_dir)
     install_translator(app, options.language or str(settings.get("language")))
     apply_theme(app, options.theme or str(settings.get("theme")))
     tune_gc()
-    code: int = qasync.run(_run(app, options, settings))
+    try:
+        code: int = qasync.run(_run(app, options, settings, instance, log_path))
+    finally:
+        instance.release()
     return code

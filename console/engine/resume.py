@@ -18,7 +18,9 @@ from console.domain.reducer import apply
 from console.domain.state import SessionState
 from console.engine.session import ACTIVITY_KEEP, ACTIVITY_KINDS, LiveSession
 from console.store.errors import SessionFileError
+from console.store.library import LibraryEntry, describe
 from console.store.lock import SessionLock
+from console.store.paths import SUFFIX
 from console.store.reader import iter_events
 from console.store.session_file import open_session
 from console.store.verify import verify
@@ -89,3 +91,19 @@ def _fold(path: Path) -> tuple[str, str, SessionState, deque[Event]]:
     if state.ended_at_ms is not None:  # the end was logged, the status not yet updated
         raise SessionFileError(f"{path.name} has ended; an ended session cannot be resumed")
     return meta.id, result.chain_head, state, activity
+
+
+def resumable(sessions_dir: Path, now_ms: int) -> list[LibraryEntry]:
+    """Interrupted sessions touched within MAX_GAP_MS, newest first: what to offer at start.
+
+    Only recent files are opened, so a library of years costs a directory listing.
+    """
+    found = []
+    for path in sessions_dir.glob(f"*{SUFFIX}") if sessions_dir.is_dir() else []:
+        try:
+            recent = now_ms - path.stat().st_mtime * 1000 <= MAX_GAP_MS
+        except OSError:
+            continue
+        if recent and (entry := describe(path)).status == "interrupted":
+            found.append(entry)
+    return sorted(found, key=lambda e: e.modified_ms, reverse=True)

@@ -10,6 +10,7 @@ a message here, not a session that starts without its feed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +21,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
+    QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -52,9 +56,11 @@ class SessionPlan:
 
 class StartDialog(QDialog):
     library_requested = Signal()
+    resume_requested = Signal(Path)
 
     def __init__(self, default_catalog: Path | None = None, *, webhook_port: int = 8787,
                  has_secret: bool = False, resume_title: str | None = None,
+                 interrupted: Sequence[tuple[Path, str]] = (),
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.has_secret = has_secret
@@ -118,11 +124,27 @@ class StartDialog(QDialog):
         buttons.accepted.connect(self._try_accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        for path, title in interrupted:  # a crash mid-show: offer to go on first
+            layout.addWidget(self._resume_offer(path, title))
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.source.currentIndexChanged.connect(self._source_changed)
         self._source_changed()
+
+    def _resume_offer(self, path: Path, title: str) -> QWidget:
+        box = QFrame(self)
+        box.setObjectName("resumeOffer")
+        row = QHBoxLayout(box)
+        text = plain_label(
+            self.tr("“{0}” stopped before it ended. Resume it in the same file?").format(title)
+        )
+        text.setWordWrap(True)
+        button = QPushButton(self.tr("Resume…"), box)
+        button.clicked.connect(lambda: self.resume_requested.emit(path))
+        row.addWidget(text, 1)
+        row.addWidget(button)
+        return box
 
     def _source_changed(self) -> None:
         live = self.source.currentData() == LIVE

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,34 @@ def test_replay_opens_a_recorded_session(tmp_path: Path) -> None:
     r = run("--screenshot", png, "--after", "1", "--lang", "en", "replay", session, data=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert not QImage(str(png)).isNull()
+
+
+@pytest.mark.slow
+def test_a_second_launch_on_the_same_folder_hands_over_and_leaves(tmp_path: Path) -> None:
+    session = tmp_path / "show.live.db"
+    sim = run(
+        "simulate", "--duration", "60", "--seed", "4", "--out", session, "--quiet", data=tmp_path
+    )
+    assert sim.returncode == 0, sim.stderr
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUTF8": "1"}
+    first = subprocess.Popen([sys.executable, "-m", "console", "--data-dir", str(tmp_path), "library"],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    log = tmp_path / "logs" / "live-console.log"
+    try:
+        deadline = time.monotonic() + 60
+        while not (log.exists() and "starting on" in log.read_text(encoding="utf-8")):
+            assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+            time.sleep(0.2)
+        second = run("replay", session, data=tmp_path)
+        assert second.returncode == 0, second.stderr
+        assert "already open on this data folder" in second.stdout
+        while f"replay of {session}" not in log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        shot = run("--screenshot", tmp_path / "x.png", "--after", "1", data=tmp_path)
+        assert shot.returncode == 1
+        assert "another Live Console" in shot.stderr and str(tmp_path) in shot.stderr
+    finally:
+        first.terminate()  # SIGTERM closes its windows like Quit
+        _out, err = first.communicate(timeout=30)
+    assert first.returncode == 0, err

@@ -10,7 +10,7 @@ from typing import Any, cast
 import pytest
 import qasync
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu, QPushButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFrame, QLabel, QMenu, QPushButton
 from pytestqt.qtbot import QtBot
 
 from console import app as app_module
@@ -211,3 +211,25 @@ def test_export_report_from_a_replay_writes_into_the_reports_folder(
     dialog.export_button.click()
     qtbot.waitUntil(lambda: dialog.exported.html is not None, timeout=20_000)
     assert (tmp_path / "reports" / "show.html").is_file()
+
+
+def test_the_start_screen_offers_what_a_crash_interrupted(
+    qtbot: QtBot, console: Console, tmp_path: Path
+) -> None:
+    path = sessions_dir(tmp_path) / "crashed.live.db"
+    path.parent.mkdir(parents=True)
+    record(path, title="夜场", end=False, start_ms=RealClock().now_ms() - 5 * 60_000)
+    console.show_start()
+    first = console.front
+    assert isinstance(first, StartDialog)
+    offer = first.findChild(QFrame, "resumeOffer")
+    assert offer is not None
+    label, button = offer.findChild(QLabel), offer.findChild(QPushButton)
+    assert label is not None and button is not None
+    assert "“夜场” stopped before it ended" in label.text()
+    button.click()
+    resuming = console.front
+    assert isinstance(resuming, StartDialog) and resuming is not first
+    assert resuming.resuming and not resuming.findChildren(QFrame, "resumeOffer")
+    qtbot.waitUntil(lambda: not first.isVisible())
+    assert not console.quit.is_set()

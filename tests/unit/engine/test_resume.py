@@ -11,7 +11,7 @@ from console import __version__
 from console.domain.clock import VirtualClock
 from console.domain.deals import DealSpec
 from console.domain.reducer import admit
-from console.engine.resume import MAX_GAP_MS, resume_session
+from console.engine.resume import MAX_GAP_MS, resumable, resume_session
 from console.engine.session import LiveSession
 from console.store.chain import genesis
 from console.store.errors import SessionFileError
@@ -125,6 +125,19 @@ def test_a_session_stopped_too_long_ago_is_refused(interrupted: LiveSession) -> 
     assert not is_recording(interrupted.path)
     s = resume_session(interrupted.path, VirtualClock(interrupted.state.last_ts_ms + MAX_GAP_MS))
     s.close()
+
+
+def test_recent_interrupted_sessions_are_offered_newest_first(tmp_path: Path) -> None:
+    now = START_MS + 3_600_000
+    older = record(tmp_path / "a.live.db", title="older", end=False).path
+    newer = record(tmp_path / "b.live.db", title="newer", end=False).path
+    record(tmp_path / "c.live.db", title="ended")
+    stale = record(tmp_path / "d.live.db", title="stale", end=False).path
+    for path, age_ms in ((older, 600_000), (newer, 60_000), (stale, MAX_GAP_MS + 60_000)):
+        os.utime(path, ((now - age_ms) / 1000, (now - age_ms) / 1000))
+    (tmp_path / "junk.live.db").write_text("not a session")
+    assert [e.title for e in resumable(tmp_path, now)] == ["newer", "older"]
+    assert resumable(tmp_path / "missing", now) == []
 
 
 def test_a_live_session_is_refused(tmp_path: Path) -> None:
