@@ -60,6 +60,7 @@ from console.ui.crash_dialog import CrashReporter
 from console.ui.i18n import install_translator
 from console.ui.library import LibraryWindow
 from console.ui.main_window import MainWindow
+from console.ui.overlay_panel import OverlayPanel, OverlayService
 from console.ui.replay_window import ReplayWindow
 from console.ui.report_export import ExportReportDialog
 from console.ui.settings import Settings
@@ -89,6 +90,7 @@ class AppOptions:
     after_s: float = 3.0
     replay: Path | None = None  # `replay FILE`: open this session read-only
     library: bool = False  # `library`: open the session library
+    overlay_port: int | None = None  # --overlay-port: this run only
 
 
 STARTUP_ERRORS = (SessionFileError, CatalogImportError, FeedUriError, OSError)
@@ -111,6 +113,7 @@ class Console:
         self.runner: SessionRunner | None = None
         self.window: MainWindow | None = None
         self.library: LibraryWindow | None = None
+        self.overlay: OverlayService | None = None
         self.front: QWidget | None = None  # the window opened last (what --screenshot grabs)
         self.quit = asyncio.Event()
         self._fetch: asyncio.Task[FetchReport] | None = None
@@ -233,7 +236,12 @@ class Console:
         urls = image_urls(p.product for p in session.state.products.values())
         if urls:  # pictures arrive while the show starts; the queue shows them as they land
             self._fetch = asyncio.get_running_loop().create_task(fetch_images(urls, cache))
-        window = MainWindow(session, self.settings, self.runner.feeds, image_cache=cache)
+        self.overlay = OverlayService(
+            session, session, self.settings, self.root, port=self.options.overlay_port
+        )
+        await self.overlay.start()  # a port in use shows in the panel; the show goes on
+        window = MainWindow(session, self.settings, self.runner.feeds, image_cache=cache,
+                            overlay=OverlayPanel(self.overlay))  # fmt: skip
         window.end_requested.connect(self.end_session)
         window.settings_requested.connect(self.open_settings)
         window.library_requested.connect(self.show_library)
@@ -276,6 +284,9 @@ class Console:
     async def _stop_live(self) -> None:
         """The live window has closed: stop its feeds and close (and so end) its session."""
         self.window = None
+        overlay, self.overlay = self.overlay, None
+        if overlay is not None:
+            await overlay.stop()
         await cancel_task(self._fetch)
         self._fetch = None
         runner, session = self.runner, self.session

@@ -170,6 +170,7 @@ def _simulate(args: argparse.Namespace) -> int:
 
 def _record(args: argparse.Namespace) -> int:
     import asyncio
+    import os
 
     from console.engine.recording import run_recording
     from console.feeds.base import Feed
@@ -177,9 +178,36 @@ def _record(args: argparse.Namespace) -> int:
     from console.feeds.shopify_orders import secret_from
     from console.feeds.shopify_webhook import ShopifyWebhookFeed
     from console.feeds.uri import FeedUriError, parse_feed_uri
+    from console.overlay.security import new_token
+    from console.overlay.server import (
+        REMOTE_TOKEN_ENV,
+        TOKEN_ENV,
+        OverlayConfig,
+        OverlayError,
+        OverlayServer,
+        theme_path,
+    )
+    from console.store.paths import image_cache_dir
 
     if not args.feed and args.webhook_port is None:
         raise UsageError("name at least one --feed URI or a --webhook-port")
+    overlay = None
+    if args.overlay_port is not None:
+        if not 0 <= args.overlay_port <= 65535:
+            raise UsageError(f"--overlay-port {args.overlay_port} is not a port (0-65535)")
+        # Per run unless set in the environment: a fixed token keeps OBS's URLs across restarts.
+        root = data_dir(args.data_dir)
+        try:
+            overlay = OverlayConfig(
+                os.environ.get(TOKEN_ENV) or new_token(),
+                os.environ.get(REMOTE_TOKEN_ENV) or new_token(),
+                port=args.overlay_port, lan=args.overlay_lan, remote_enabled=args.overlay_remote,
+                theme_css=theme_path(root), image_dir=image_cache_dir(root),
+            )  # fmt: skip
+        except OverlayError as e:
+            raise UsageError(f"{e} ({TOKEN_ENV} and {REMOTE_TOKEN_ENV} set the tokens)") from None
+    elif args.overlay_lan or args.overlay_remote:
+        raise UsageError("--overlay-lan and --overlay-remote need an --overlay-port")
     try:
         uris = [parse_feed_uri(text) for text in args.feed]
         check_currency(args.currency)
@@ -217,10 +245,24 @@ def _record(args: argparse.Namespace) -> int:
                                             port=args.webhook_port))  # fmt: skip
         if session.state.queue:
             session.present_step(+1)
-        return await run_recording(session, feeds, duration_s=args.duration, report=report)
+        server = OverlayServer(session, session, overlay) if overlay is not None else None
+        if server is not None:
+            await server.start()
+            for name, url in server.urls().items():
+                report(f"overlay {name} {url}")
+            if (remote := server.remote_url()) is not None:
+                report(f"remote {remote}")
+        try:
+            return await run_recording(session, feeds, duration_s=args.duration, report=report)
+        finally:
+            if server is not None:
+                await server.stop()
 
     try:
         reason = asyncio.run(run())
+    except OverlayError as e:  # its port in use, no LAN address
+        session.close()
+        raise UsageError(str(e)) from None
     except OSError as e:  # a port in use, a host that cannot be bound
         session.close()
         raise UsageError(f"cannot listen for webhooks: {e.strerror or e}") from None
@@ -302,7 +344,7 @@ def _window(args: argparse.Namespace) -> int:
         language=args.lang, theme=args.theme, self_test=args.self_test,
         screenshot=Path(args.screenshot) if args.screenshot else None, after_s=args.after,
         replay=Path(args.file) if args.command == "replay" else None,
-        library=args.command == "library",
+        library=args.command == "library", overlay_port=args.overlay_port,
     )  # fmt: skip
     return run_app(options)
 
@@ -358,6 +400,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the start screen: a live session taking Shopify order webhooks (port and "
         "secret from Settings or LIVE_CONSOLE_SHOPIFY_SECRET)",
+    )
+    gui.add_argument(
+        "--overlay-port",
+        type=int,
+        metavar="P",
+        help="serve the OBS overlays on this port for this run (default: the setting, 8790)",
     )
     gui.add_argument(
         "--lang",
@@ -463,6 +511,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--webhook-host",
         default="127.0.0.1",
         help="address for the webhook listener (default 127.0.0.1; use a tunnel to reach it)",
+    )
+    r.add_argument(
+        "--overlay-port",
+        type=int,
+        metavar="P",
+        help="serve the OBS overlays on 127.0.0.1:P and print their URLs (token: a new one per "
+        "run, or env LIVE_CONSOLE_OVERLAY_TOKEN)",
+    )
+    r.add_argument(
+        "--overlay-lan",
+        action="store_true",
+        help="also serve the overlays on this computer's private network address",
+    )
+    r.add_argument(
+        "--overlay-remote",
+        action="store_true",
+        help="serve the remote page for an assistant's phone (token: a new one per run, or env "
+        "LIVE_CONSOLE_OVERLAY_REMOTE_TOKEN)",
     )
     r.set_defaults(run=_record)
 

@@ -57,14 +57,13 @@ class CrashReporter:
         self.count += 1
         if self.box is not None and self.box.isVisible():
             return  # one dialog for a burst; every one is in the log
-        tr = QCoreApplication.translate
-        text = tr(
+        text = QCoreApplication.translate(
             "CrashReporter",
             "Something went wrong in the console: {0}\n\nThe session goes on recording. "
             "The details are in the log file:\n{1}",
         ).format(error or type(error).__name__, self.log_path)
         box = QMessageBox(
-            QMessageBox.Icon.Warning, tr("CrashReporter", "Live Console"), text,
+            QMessageBox.Icon.Warning, "Live Console", text,
             QMessageBox.StandardButton.Ok, self.parent(),
         )  # fmt: skip
         box.setModal(False)

@@ -34,6 +34,7 @@ from console.feeds.base import Feed
 from console.ui.console_window import ConsoleWindow
 from console.ui.deal_dialog import DealDialog
 from console.ui.import_dialog import ImportDialog
+from console.ui.overlay_panel import OverlayPanel
 from console.ui.settings import Settings
 from console.ui.status import StatusPanel
 
@@ -66,7 +67,8 @@ class MainWindow(ConsoleWindow):
     report_requested = Signal()
 
     def __init__(self, session: LiveSession, settings: Settings, feeds: Sequence[Feed],
-                 parent: QWidget | None = None, *, image_cache: Path | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, *, image_cache: Path | None = None,
+                 overlay: OverlayPanel | None = None) -> None:  # fmt: skip
         super().__init__(session, session, session.path, settings, parent)
         self.session = session
         self.image_cache = image_cache
@@ -81,6 +83,12 @@ class MainWindow(ConsoleWindow):
         self.status = StatusPanel(session, feeds, self._writer_state, session.path.name)
         self.statusBar().addWidget(self.status, 1)
         self.panels.append(self.status.refresh)
+        if overlay is not None:  # beside the comments: both watch what the audience sees
+            self.docks["overlay"] = self._dock("overlay", self.tr("OBS overlay"), overlay,
+                                               Qt.DockWidgetArea.RightDockWidgetArea)  # fmt: skip
+            self.tabifyDockWidget(self.docks["feed"], self.docks["overlay"])
+            self.docks["feed"].raise_()
+            self.panels.append(overlay.refresh)
         self._build_menus()
         self.shortcuts: dict[str, QShortcut] = {}
         self.apply_hotkeys()

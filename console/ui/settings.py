@@ -24,6 +24,8 @@ from PySide6.QtGui import QKeySequence
 
 from console.domain.money import DEFAULT_CURRENCY, MoneyError, check_currency
 from console.feeds.twitch import DEFAULT_TWITCH_URL
+from console.overlay.security import valid_token
+from console.overlay.server import DEFAULT_PORT as DEFAULT_OVERLAY_PORT
 from console.ui.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("console.ui.settings")
@@ -35,10 +37,11 @@ Value = str | int | list[str]
 StrKey = Literal[
     "data_dir", "currency", "language", "theme", "hotkeys.next", "hotkeys.previous",
     "hotkeys.present", "hotkeys.pin", "hotkeys.marker", "hotkeys.deal", "charts.window",
-    "connections.twitch_url", "connections.shopify_secret",
+    "connections.twitch_url", "connections.shopify_secret", "overlay.token", "overlay.remote_token",
 ]  # fmt: skip
-IntKey = Literal["feed.cap", "connections.webhook_port", "library.retention_years"]
+IntKey = Literal["feed.cap", "connections.webhook_port", "library.retention_years", "overlay.port"]
 ListKey = Literal["feed.keywords"]
+BoolKey = Literal["overlay.lan", "overlay.remote"]
 
 PORTABLE = QKeySequence.SequenceFormat.PortableText
 
@@ -55,6 +58,8 @@ class Kind(StrEnum):
     PORT = "port"
     WS_URL = "ws_url"
     SECRET = "secret"
+    BOOL = "bool"
+    TOKEN = "token"  # a URL secret; empty until one is made (console/ui/overlay_panel.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,7 @@ SECTIONS = (
     Section("charts", QT_TRANSLATE_NOOP("Settings", "Charts")),
     Section("connections", QT_TRANSLATE_NOOP("Settings", "Connections")),
     Section("library", QT_TRANSLATE_NOOP("Settings", "Library")),
+    Section("overlay", QT_TRANSLATE_NOOP("Settings", "Overlay")),
 )
 
 
@@ -190,6 +196,32 @@ SCHEMA: tuple[Setting, ...] = (
         QT_TRANSLATE_NOOP("Settings", "Deleting a younger session asks twice. Merchants in China must keep live-sales records for three years."),
         minimum=1, maximum=30,
     ),
+    Setting(
+        "overlay.port", Kind.PORT, DEFAULT_OVERLAY_PORT, "overlay",
+        QT_TRANSLATE_NOOP("Settings", "Overlay port"),
+        QT_TRANSLATE_NOOP("Settings", "Local port of the OBS overlay pages and the remote. Changing it changes every overlay URL."),
+        minimum=1024, maximum=65535,
+    ),
+    Setting(
+        "overlay.lan", Kind.BOOL, False, "overlay",
+        QT_TRANSLATE_NOOP("Settings", "Reachable on the local network"),
+        QT_TRANSLATE_NOOP("Settings", "Also answer on this computer's private network address, for a second streaming PC or the remote on a phone. Plain HTTP: only on a network you trust."),
+    ),
+    Setting(
+        "overlay.remote", Kind.BOOL, False, "overlay",
+        QT_TRANSLATE_NOOP("Settings", "Remote page"),
+        QT_TRANSLATE_NOOP("Settings", "A page for an assistant's phone: next or previous product, launch the prepared deal, add a marker. Every tap is logged."),
+    ),
+    Setting(
+        "overlay.token", Kind.TOKEN, "", "overlay",
+        QT_TRANSLATE_NOOP("Settings", "Overlay token"),
+        QT_TRANSLATE_NOOP("Settings", "The secret in every overlay URL. Regenerate it if a URL got out; each OBS browser source then needs the new URL."),
+    ),
+    Setting(
+        "overlay.remote_token", Kind.TOKEN, "", "overlay",
+        QT_TRANSLATE_NOOP("Settings", "Remote token"),
+        QT_TRANSLATE_NOOP("Settings", "The secret in the remote page's URL. It differs from the overlay token, so an overlay URL cannot control the show."),
+    ),
 )  # fmt: skip
 BY_KEY: dict[str, Setting] = {s.key: s for s in SCHEMA}
 HOTKEYS = tuple(s for s in SCHEMA if s.kind is Kind.HOTKEY)
@@ -247,6 +279,15 @@ def validate_all(values: Mapping[str, object]) -> tuple[dict[str, Value], dict[s
                 BY_KEY[key].title(), good[key], BY_KEY[other].title()
             ),
         )
+    tokens = ("overlay.token", "overlay.remote_token")
+    if all(good.get(k) for k in tokens) and good[tokens[0]] == good[tokens[1]]:
+        for key in tokens:  # on both, so whichever one is being changed is refused
+            errors.setdefault(
+                key,
+                translate("Settings", "{0}: the overlay and remote tokens must differ").format(
+                    BY_KEY[key].title()
+                ),
+            )
     return {k: v for k, v in good.items() if k not in errors}, errors
 
 
@@ -346,6 +387,24 @@ def _check_secret(_s: Setting, value: object) -> Value:
     return value.strip()
 
 
+def _check_bool(_s: Setting, value: object) -> Value:
+    if not isinstance(value, bool):
+        raise _Invalid(translate("Settings", "expected on or off, not “{0}”").format(value))
+    return value
+
+
+def _check_token(_s: Setting, value: object) -> Value:
+    """Empty means "make one"; a typed or pasted token must be as strong as a made one."""
+    text = _text(value)
+    if text and not valid_token(text):
+        raise _Invalid(
+            translate(
+                "Settings", "use 22 to 128 letters, digits, - or _, or leave it empty for a new one"
+            )
+        )
+    return text
+
+
 def _check_int(s: Setting, value: object) -> Value:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _Invalid(translate("Settings", "expected a whole number, not “{0}”").format(value))
@@ -368,6 +427,8 @@ _CHECKS = {
     Kind.PORT: _check_int,
     Kind.WS_URL: _check_ws_url,
     Kind.SECRET: _check_secret,
+    Kind.BOOL: _check_bool,
+    Kind.TOKEN: _check_token,
 }
 
 
@@ -383,6 +444,8 @@ def _from_storage(s: Setting, raw: object) -> object:
             return raw
     if s.kind is Kind.LIST and isinstance(raw, str):
         return [raw] if raw.strip() else []
+    if s.kind is Kind.BOOL and isinstance(raw, str):
+        return {"true": True, "false": False}.get(raw.strip().lower(), raw)
     return raw
 
 
@@ -418,6 +481,8 @@ class Settings(QObject):
     def get(self, key: IntKey) -> int: ...
     @overload
     def get(self, key: ListKey) -> list[str]: ...
+    @overload
+    def get(self, key: BoolKey) -> bool: ...
     @overload
     def get(self, key: str) -> Value: ...
     def get(self, key: str) -> Value:

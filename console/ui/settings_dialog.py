@@ -14,22 +14,26 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
     QGroupBox,
+    QHBoxLayout,
     QKeySequenceEdit,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from console.overlay.security import new_token
 from console.store.paths import data_dir
 from console.ui.settings import (
     PORTABLE,
@@ -78,6 +82,41 @@ class SecretEditor(TextEditor):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+
+
+class BoolEditor(QCheckBox):
+    def read(self) -> object:
+        return self.isChecked()
+
+    def write(self, value: Value) -> None:
+        self.setChecked(bool(value))
+
+
+class TokenEditor(QWidget):
+    """A URL secret, hidden like a password, with a button that makes a fresh one.
+
+    A new token takes effect on OK and revokes every URL that carried the old one.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.line = QLineEdit()
+        self.line.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+        self.line.setPlaceholderText(translate("SettingsDialog", "Made when the overlay starts"))
+        self.regenerate = QPushButton(translate("SettingsDialog", "Regenerate"))
+        self.regenerate.clicked.connect(lambda: self.write(new_token()))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.line, 1)
+        row.addWidget(self.regenerate)
+        self.setFocusProxy(self.line)
+
+    def read(self) -> object:
+        return self.line.text()
+
+    def write(self, value: Value) -> None:
+        self.line.setText(str(value))
+        self.line.setCursorPosition(0)
 
 
 class ChoiceEditor(QComboBox):
@@ -141,7 +180,15 @@ class IntEditor(QSpinBox):
 
 
 Editor = (
-    PathEditor | TextEditor | SecretEditor | ChoiceEditor | HotkeyEditor | ListEditor | IntEditor
+    PathEditor
+    | TextEditor
+    | SecretEditor
+    | ChoiceEditor
+    | HotkeyEditor
+    | ListEditor
+    | IntEditor
+    | BoolEditor
+    | TokenEditor
 )
 
 
@@ -158,6 +205,10 @@ def make_editor(setting: Setting) -> Editor:
         return IntEditor(setting)
     if setting.kind is Kind.SECRET:
         return SecretEditor()
+    if setting.kind is Kind.BOOL:
+        return BoolEditor()
+    if setting.kind is Kind.TOKEN:
+        return TokenEditor()
     return TextEditor()
 
 
@@ -261,8 +312,12 @@ class SettingsDialog(QDialog):
         self.summary.setVisible(bool(errors))
 
     def restore_defaults(self) -> None:
-        """Fill in the defaults; like any edit, they are saved only on OK."""
-        self.show_values({s.key: s.default for s in SCHEMA})
+        """Fill in the defaults; like any edit, they are saved only on OK.
+
+        Tokens are kept: new ones would break every OBS scene, which only Regenerate
+        should do, on purpose.
+        """
+        self.show_values({s.key: s.default for s in SCHEMA if s.kind is not Kind.TOKEN})
 
     def _clicked(self, button: QAbstractButton) -> None:
         if self.buttons.buttonRole(button) == QDialogButtonBox.ButtonRole.ResetRole:

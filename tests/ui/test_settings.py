@@ -13,11 +13,13 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QSpinBox
 from pytestqt.qtbot import QtBot
 
+from console.overlay.security import new_token
 from console.ui.i18n import SUPPORTED
 from console.ui.settings import (
     BY_KEY,
     PORTABLE,
     SCHEMA,
+    BoolKey,
     IntKey,
     Kind,
     ListKey,
@@ -26,7 +28,13 @@ from console.ui.settings import (
     StrKey,
     validate_all,
 )
-from console.ui.settings_dialog import HotkeyEditor, ListEditor, SettingsDialog
+from console.ui.settings_dialog import (
+    BoolEditor,
+    HotkeyEditor,
+    ListEditor,
+    SettingsDialog,
+    TokenEditor,
+)
 from console.ui.theme import available_themes
 
 DEFAULTS = {
@@ -47,6 +55,11 @@ DEFAULTS = {
     "connections.shopify_secret": "",
     "connections.webhook_port": 8787,
     "library.retention_years": 3,
+    "overlay.port": 8790,
+    "overlay.lan": False,
+    "overlay.remote": False,
+    "overlay.token": "",
+    "overlay.remote_token": "",
 }
 
 
@@ -84,8 +97,9 @@ def test_typed_keys_cover_the_schema() -> None:
         "str": set(get_args(StrKey)),
         "int": set(get_args(IntKey)),
         "list": set(get_args(ListKey)),
+        "bool": set(get_args(BoolKey)),
     }
-    kinds = {Kind.INT: "int", Kind.PORT: "int", Kind.LIST: "list"}
+    kinds = {Kind.INT: "int", Kind.PORT: "int", Kind.LIST: "list", Kind.BOOL: "bool"}
     for s in SCHEMA:
         assert s.key in by_kind[kinds.get(s.kind, "str")], s.key
     assert sum(map(len, by_kind.values())) == len(SCHEMA)
@@ -308,7 +322,8 @@ def test_dialog_has_an_editor_per_setting_grouped_by_section(dialog: SettingsDia
 def test_spin_boxes_step_by_what_suits_the_setting(dialog: SettingsDialog) -> None:
     """A hundred comments at a time, but a single year."""
     steps = {k: e.singleStep() for k, e in dialog.editors.items() if isinstance(e, QSpinBox)}
-    assert steps == {"feed.cap": 100, "connections.webhook_port": 1, "library.retention_years": 1}
+    assert steps == {"feed.cap": 100, "connections.webhook_port": 1, "library.retention_years": 1,
+                     "overlay.port": 1}  # fmt: skip
 
 
 def test_dialog_refuses_invalid_fields_and_saves_nothing(
@@ -407,3 +422,75 @@ def test_connection_settings_accept_a_local_twitch_server(settings: Settings) ->
     assert (
         open_settings(Path(settings.qsettings.fileName())).get("connections.webhook_port") == 9000
     )
+
+
+# -- overlay settings ----------------------------------------------------------------------------
+
+
+def test_overlay_switches_and_tokens_survive_the_ini_file(settings: Settings, ini: Path, tmp_path: Path) -> None:  # fmt: skip
+    token, remote = new_token(), new_token()
+    values = {"overlay.lan": True, "overlay.remote": True, "overlay.token": token,
+              "overlay.remote_token": remote, "overlay.port": 9100}  # fmt: skip
+    settings.update(values)
+    copy = tmp_path / "copy.ini"
+    shutil.copyfile(ini, copy)
+    assert open_settings(copy).values() == {**DEFAULTS, **values}
+    settings.set("overlay.lan", False)
+    assert "overlay/lan" not in stored(settings)  # back to the default: not written
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "says"),
+    [
+        ("overlay.lan", "yes", "expected on or off"),
+        ("overlay.lan", 1, "expected on or off"),
+        ("overlay.token", "short", "22 to 128 letters"),
+        ("overlay.token", "a" * 21 + "!", "22 to 128 letters"),
+        ("overlay.remote_token", "x" * 129, "22 to 128 letters"),
+        ("overlay.port", 80, "outside 1,024–65,535"),
+    ],
+)
+def test_overlay_settings_refuse_bad_values(settings: Settings, key: str, value: object, says: str) -> None:  # fmt: skip
+    with pytest.raises(SettingError, match=says):
+        settings.set(key, value)
+
+
+def test_the_two_tokens_must_differ(settings: Settings) -> None:
+    token = new_token()
+    settings.set("overlay.token", token)
+    with pytest.raises(SettingError, match="must differ"):
+        settings.set("overlay.remote_token", token)
+    settings.set("overlay.remote_token", new_token())
+    with pytest.raises(SettingError, match="must differ"):
+        settings.set("overlay.token", settings.get("overlay.remote_token"))
+    assert settings.get("overlay.token") == token
+
+
+def test_a_hand_edited_switch_is_read_or_reported(ini: Path) -> None:
+    ini.write_text("[overlay]\nlan=true\nremote=maybe\n", encoding="utf-8")
+    settings = open_settings(ini)
+    assert settings.get("overlay.lan") is True
+    assert settings.get("overlay.remote") is False
+    assert any("Remote page" in p and "maybe" in p for p in settings.problems())
+
+
+def test_dialog_regenerates_a_token_and_keeps_tokens_on_restore_defaults(
+    qtbot: QtBot, dialog: SettingsDialog, settings: Settings
+) -> None:
+    old = new_token()
+    settings.set("overlay.token", old)
+    dialog.show_values(settings.values())
+    editor = dialog.editors["overlay.token"]
+    assert isinstance(editor, TokenEditor)
+    editor.regenerate.click()
+    fresh = editor.read()
+    assert isinstance(fresh, str) and fresh != old and len(fresh) >= 22
+    switch = dialog.editors["overlay.remote"]
+    assert isinstance(switch, BoolEditor)
+    switch.setChecked(True)
+    press(dialog, "RestoreDefaults")
+    assert editor.read() == fresh  # Regenerate's work is not undone by accident
+    assert switch.read() is False
+    with qtbot.waitSignal(dialog.accepted):
+        press(dialog, "Ok")
+    assert settings.get("overlay.token") == fresh

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 CORE = ["console.domain", "console.store", "console.engine", "console.feeds", "console.importers",
-        "console.review", "console.replay", "console.cli", "console.bench"]  # fmt: skip
+        "console.review", "console.replay", "console.overlay", "console.cli", "console.bench"]  # fmt: skip
 
 
 def test_core_imports_without_qt() -> None:
