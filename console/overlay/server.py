@@ -6,8 +6,7 @@ Whatever lacks a right token, or comes with a Host header that is not ours,
 gets the same bare 403. The remote lives under its own token (`/r/<token>/`)
 and answers only when it is switched on.
 
-The server reads a `ConsoleSource` (duck-typed: `state`, `activity_after`,
-`now_ms`) a few times a second, rebuilds the view, and pushes it to the pages
+The server reads a `ConsoleSource` (console/engine/source.py) a few times a second, rebuilds the view, and pushes it to the pages
 only when it changed. Remote actions go to a `RemoteActions` object (a
 `LiveSession`) with "remote" as their source, so each is an operator event
 in the log.
@@ -28,7 +27,7 @@ from urllib.request import url2pathname
 from aiohttp import WSCloseCode, WSMsgType, hdrs, web
 
 from console.domain.events import Event
-from console.domain.state import SessionState
+from console.engine.source import ConsoleSource
 from console.feeds.base import cancel_task
 from console.importers.images import MAX_BYTES as MAX_IMAGE_BYTES
 from console.importers.images import cache_path, is_remote
@@ -94,17 +93,6 @@ class RemoteActions(Protocol):
     def marker(self, text: str, source: str = ...) -> Event: ...
 
 
-class Source(Protocol):
-    """A `ConsoleSource` (console/ui/source.py), restated here so the core needs no UI import."""
-
-    @property
-    def state(self) -> SessionState: ...
-
-    def activity_after(self, seq: int) -> list[Event]: ...
-
-    def now_ms(self) -> int: ...
-
-
 @dataclass(frozen=True, slots=True)
 class OverlayConfig:
     token: str
@@ -168,7 +156,7 @@ def _read_text(path: Path, limit: int) -> str | None:
 
 
 class OverlayServer:
-    def __init__(self, source: Source, actions: RemoteActions | None,
+    def __init__(self, source: ConsoleSource, actions: RemoteActions | None,
                  config: OverlayConfig) -> None:  # fmt: skip
         self.source = source
         self.actions = actions

@@ -16,8 +16,8 @@ from typing import Any
 from console.domain.deals import Deal
 from console.domain.events import Event
 from console.domain.money import format_money
+from console.domain.names import mask_name
 from console.domain.state import SessionState
-from console.overlay.names import mask_name
 
 ORDERS_KEPT = 5  # what the ticker shows at most
 ORDER_FRESH_MS = 120_000  # an older order is not "just bought"

@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 from console.domain.deals import Deal
 from console.domain.money import exponent
 from console.domain.state import SessionState
+from console.engine.source import ConsoleSource
 from console.ui.chart_series import ChartSeries
 from console.ui.formatting import count, duration, money
-from console.ui.source import ConsoleSource
 from console.ui.widgets import plain_label
 
 WINDOW_MODES = ("30min", "all")

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QWidget
 
 from console.engine.session import LiveSession
+from console.engine.source import ConsoleSource
 from console.ui.charts import LiveCharts
 from console.ui.deal_panel import DealPanel
 from console.ui.feed import FeedPanel
@@ -25,7 +26,6 @@ from console.ui.presenting import PresentingPanel
 from console.ui.queue import QueuePanel
 from console.ui.session_bar import SessionBar
 from console.ui.settings import Settings
-from console.ui.source import ConsoleSource
 
 FRAME_MS = 50  # 20 Hz: smooth countdowns, cheap enough at 20,000 events/s
 LAYOUT_VERSION = 1

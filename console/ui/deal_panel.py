@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from console.domain.deals import Deal
 from console.domain.state import SessionState
 from console.engine.session import CommandError, LiveSession
+from console.engine.source import ConsoleSource
 from console.ui.formatting import count, duration, money
-from console.ui.source import ConsoleSource
 from console.ui.widgets import idle_or_details, plain_label, set_style_state
 
 URGENT_S = 10  # the last seconds of a deal, when the panel turns urgent

@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 
 from console.domain.events import Event
 from console.domain.state import PinnedComment
+from console.engine.source import ConsoleSource
 from console.ui.feed_model import KIND_ROLE, FeedModel, tooltip_html
-from console.ui.source import ConsoleSource
 from console.ui.widgets import plain_label
 
 # Kinds the operator can hide; markers and pins are the operator's own and always show.

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 import time
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -25,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from console.domain.events import Event
+from console.domain.names import mask_name
 from console.domain.state import SessionState
 from console.ui.formatting import money
 
@@ -48,22 +48,6 @@ _ONE_LINE = str.maketrans(dict.fromkeys("\n\r\t\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the list's only parent; never modified
-
-
-def mask_name(name: str) -> str:
-    """A buyer's name the way platforms print it on a live screen: 张** or j***n.
-
-    The stream (or a screenshot of this window) is public and buyers are not.
-    A fixed number of stars hides the name's length; a one-letter name shows
-    nothing, since its first letter would be all of it.
-    """
-    name = name.strip()
-    if len(name) <= 1:
-        return "*" * len(name)
-    first = name[0]
-    if len(name) == 2 or unicodedata.east_asian_width(first) in ("W", "F"):
-        return first + "**"
-    return first + "***" + name[-1]
 
 
 def tooltip_html(text: str) -> str:

@@ -10,8 +10,8 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from console.domain.metrics import Kpis, minute_change
+from console.engine.source import ConsoleSource
 from console.ui.formatting import count, money, percent
-from console.ui.source import ConsoleSource
 from console.ui.widgets import plain_label, set_style_state
 
 

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.domain.catalog import Product
+from console.engine.source import ConsoleSource
 from console.feeds.base import cancel_task
 from console.overlay.security import new_token
 from console.overlay.server import (
@@ -50,7 +51,6 @@ from console.overlay.server import (
     OverlayError,
     OverlayServer,
     RemoteActions,
-    Source,
     theme_path,
 )
 from console.store.paths import image_cache_dir
@@ -90,7 +90,7 @@ class OverlayService(QObject):
 
     changed = Signal()  # (re)started or failed: the URLs or the error changed
 
-    def __init__(self, source: Source, actions: RemoteActions | None, settings: Settings,
+    def __init__(self, source: ConsoleSource, actions: RemoteActions | None, settings: Settings,
                  data_dir: Path, *, port: int | None = None,
                  parent: QObject | None = None) -> None:  # fmt: skip
         super().__init__(parent)

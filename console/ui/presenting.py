@@ -13,8 +13,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from console.domain.catalog import Product
+from console.engine.source import ConsoleSource
 from console.ui.formatting import count, duration, money
-from console.ui.source import ConsoleSource
 from console.ui.thumbnails import thumbnail
 from console.ui.widgets import idle_or_details, plain_label
 

@@ -43,9 +43,9 @@ from console.domain.catalog import Product
 from console.domain.money import DEFAULT_CURRENCY
 from console.domain.state import SessionState
 from console.engine.session import CommandError, LiveSession
+from console.engine.source import ConsoleSource
 from console.ui.formatting import count, money
 from console.ui.product_dialog import Mode, ProductDialog, duplicate
-from console.ui.source import ConsoleSource
 from console.ui.thumbnails import thumbnail
 
 COL_THUMB, COL_TITLE, COL_SKU, COL_PRICE, COL_STOCK, COL_SOLD = range(6)

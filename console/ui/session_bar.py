@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from console.engine.source import ConsoleSource
 from console.ui.formatting import duration
-from console.ui.source import ConsoleSource
 from console.ui.widgets import plain_label, set_style_state
 
 

@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from console.engine.source import ConsoleSource
 from console.feeds.base import Feed, FeedState
-from console.ui.source import ConsoleSource
 from console.ui.widgets import plain_label, set_style_state
 
 # The light shows the worst feed; the style state colours it.

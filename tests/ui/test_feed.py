@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from console.domain.clock import VirtualClock
 from console.domain.events import Event
+from console.domain.names import mask_name
 from console.domain.state import SessionState
 from console.engine.session import CommandError, LiveSession
 from console.ui.feed import FeedPanel
@@ -22,7 +23,6 @@ from console.ui.feed_model import (
     TEXT_ROLE,
     USER_ROLE,
     FeedModel,
-    mask_name,
 )
 
 XSS = "<img src=x onerror=alert(1)>"

@@ -1,4 +1,4 @@
-"""Buyer names as a live screen may show them: 张** or j***n.
+"""Buyer names as a live screen (the window, the overlay) may show them: 张** or j***n.
 
 The overlay is broadcast and buyers did not agree to be on it, so a name is
 reduced to its first character (and, for a long alphabetic name, its last),

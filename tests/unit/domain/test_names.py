@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.overlay.names import mask_name
+from console.domain.names import mask_name
 
 
 @pytest.mark.parametrize(

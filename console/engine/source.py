@@ -1,7 +1,8 @@
-"""What the console's widgets read: a live session, or (later) a replay.
+"""What the console's views read: a live session or a replay, the same way.
 
-Widgets never hold the engine; they get a `ConsoleSource` to read on each
-frame and, where editing is allowed, a `LiveSession` to send commands to.
+The window's widgets and the overlay server never hold the engine; they get a
+`ConsoleSource` to read (each frame, each push) and, where editing is allowed,
+a `LiveSession` to send commands to.
 """
 
 from __future__ import annotations
