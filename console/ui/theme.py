@@ -24,6 +24,9 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "resources"
 
 
+THEMES_TOKEN = "@themes@"  # in a sheet's url(...): the themes folder, wherever it is installed
+
+
 def themes_dir() -> Path:
     return resources_dir() / "themes"
 
@@ -70,6 +73,7 @@ def apply_theme(app: QApplication, name: str) -> None:
     if name not in available_themes():
         raise ValueError(f"unknown theme {name!r}; available: {', '.join(available_themes())}")
     qss = (themes_dir() / f"{name}.qss").read_text(encoding="utf-8")
+    qss = qss.replace(THEMES_TOKEN, themes_dir().as_posix())  # url() is relative to the cwd
     palette = parse_palette(qss)
     app.setStyle("Fusion")
     app.setPalette(palette)

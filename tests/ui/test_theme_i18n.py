@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QStringListModel, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, QRect, QSettings, QStringListModel, Qt
 from PySide6.QtGui import QColor, QPalette, QStandardItemModel
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QDockWidget,
     QFrame,
@@ -30,7 +31,14 @@ from pytestqt.qtbot import QtBot
 from console.ui.i18n import install_translator, resolve_language, translations_dir
 from console.ui.settings import SettingError, Settings
 from console.ui.settings_dialog import SettingsDialog
-from console.ui.theme import apply_theme, available_themes, parse_palette, resources_dir, themes_dir
+from console.ui.theme import (
+    THEMES_TOKEN,
+    apply_theme,
+    available_themes,
+    parse_palette,
+    resources_dir,
+    themes_dir,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 Role = QPalette.ColorRole
@@ -167,6 +175,24 @@ def test_theme_dialog_renders(qtbot: QtBot, app: QApplication, tmp_path: Path) -
     dialog.show()
     qtbot.waitExposed(dialog)
     assert not dialog.grab().isNull()
+
+
+@pytest.mark.parametrize("name", ["dark", "light"])
+def test_a_ticked_box_shows_its_tick(qtbot: QtBot, app: QApplication, name: str) -> None:
+    """The indicator's picture is found wherever the themes folder is (not the cwd)."""
+    apply_theme(app, name)
+    assert THEMES_TOKEN not in app.styleSheet()
+    assert (themes_dir() / "check.svg").is_file()
+    box = QCheckBox()
+    qtbot.addWidget(box)
+    box.show()
+    qtbot.waitExposed(box)
+    box.setChecked(True)
+    image = box.grab(QRect(0, 0, 18, 18)).toImage()
+    inside = [image.pixelColor(x, y) for x in range(4, 14) for y in range(4, 14)]
+    accent = sum(c.red() > 180 and c.green() < 90 for c in inside)
+    tick = sum(c.lightness() > 230 for c in inside)
+    assert accent > 20 and tick > 8  # a white tick on the accent, not a plain red square
 
 
 def test_unknown_theme_lists_the_available_ones(app: QApplication) -> None:
