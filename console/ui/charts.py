@@ -322,7 +322,8 @@ class LiveCharts(QWidget):
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
         plot.disableAutoRange()
-        plot.addLegend(offset=(8, 4))
+        legend = plot.addLegend(offset=(8, 4))
+        legend.setZValue(1000)  # over the switch titles and deal labels, behind its veil
         return plot
 
     def _right_view(self, plot: pg.PlotItem, color: str) -> pg.ViewBox:
