@@ -12,13 +12,12 @@ import os
 import random
 import statistics
 import time
-from typing import Any
 
+from console.bench.figures import Figure, figure, percentile
 from console.domain.catalog import Product
 from console.domain.events import Event
 from console.domain.state import Bucket, ProductState, SessionState
 
-Figure = dict[str, Any]
 START_MS = 1_764_300_000_000
 SECONDS = 12 * 3600
 FRAME_MS = 50.0  # 20 Hz, as the main window
@@ -73,19 +72,12 @@ def _live_second(state: SessionState, source: _Source, rng: random.Random, new: 
     state.totals.events += 4 * n + 1
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def _figures(name: str, values: list[float]) -> list[Figure]:
-    median, p99 = statistics.median(values), _percentile(values, 0.99)
+    median, p99 = statistics.median(values), percentile(values, 0.99)
     return [
-        {"name": f"{name}_median", "value": round(median, 3), "unit": "ms",
-         "limit": FRAME_LIMIT_MS, "ratio": round(median / FRAME_LIMIT_MS, 3)},
-        {"name": f"{name}_p99", "value": round(p99, 3), "unit": "ms",
-         "limit": FRAME_LIMIT_MS, "ratio": round(p99 / FRAME_LIMIT_MS, 3)},
-    ]  # fmt: skip
+        figure(f"{name}_median", round(median, 3), "ms", limit=FRAME_LIMIT_MS),
+        figure(f"{name}_p99", round(p99, 3), "ms", limit=FRAME_LIMIT_MS),
+    ]
 
 
 def bench_chart_frame(quick: bool) -> list[Figure]:

@@ -9,24 +9,32 @@ import argparse
 import datetime as dt
 import json
 import re
+import sys
 from pathlib import Path
 
-from console.bench import BENCHMARKS, machine, run_benchmarks
+from console.bench import BENCHMARKS, Figure, machine, run_benchmarks
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
-def table(figures: list[dict]) -> str:
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:,}"
+
+
+def table(figures: list[Figure], quick: bool) -> str:
+    runs = "quick runs (--quick)" if quick else "full runs"
     lines = [
-        f"Measured {dt.date.today().isoformat()} on {machine()}; medians of repeated runs in one process.",
+        f"Measured {dt.date.today().isoformat()} on {machine()}; {runs}.",
         "",
-        "| figure | value | unit | limit (same run) | ratio |",
-        "| --- | ---: | --- | ---: | ---: |",
+        "| figure | value | unit | limit | ratio | limit is | target |",
+        "| --- | ---: | --- | ---: | ---: | --- | ---: |",
     ]
     for f in figures:
-        limit = f"{f['limit']:,}" if "limit" in f else ""
         ratio = f"{f['ratio']:.2f}" if "ratio" in f else ""
-        lines.append(f"| {f['name']} | {f['value']:,} | {f['unit']} | {limit} | {ratio} |")
+        lines.append(
+            f"| {f['name']} | {_number(f['value'])} | {f['unit']} | {_number(f.get('limit'))}"
+            f" | {ratio} | {f.get('limit_is', '')} | {_number(f.get('target'))} |"
+        )
     return "\n".join(lines)
 
 
@@ -35,10 +43,13 @@ def main() -> None:
     p.add_argument("--write", type=Path, help="markdown file to update")
     p.add_argument("--quick", action="store_true")
     args = p.parse_args()
-    figures = run_benchmarks(list(BENCHMARKS), quick=args.quick)
-    print(json.dumps(figures, indent=2))
+    figures = run_benchmarks(
+        list(BENCHMARKS), quick=args.quick,
+        progress=lambda name: print(f"bench {name}…", file=sys.stderr, flush=True),
+    )  # fmt: skip
+    print(json.dumps(figures, indent=2, ensure_ascii=False))
     if args.write:
-        block = f"{BEGIN}\n{table(figures)}\n{END}"
+        block = f"{BEGIN}\n{table(figures, args.quick)}\n{END}"
         text = (
             args.write.read_text(encoding="utf-8")
             if args.write.exists()
