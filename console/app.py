@@ -294,7 +294,11 @@ class Console:
         if runner is not None:
             await runner.stop()
         if session is not None:
-            session.close()
+            try:
+                session.close()
+            except SessionFileError as e:  # the disk never came back: say what was lost
+                log.error("closing %s: %s", session.path.name, e)
+                QMessageBox.critical(None, "Live Console", str(e))
 
     # -- the library and replays ------------------------------------------------------------
     def show_library(self) -> None:

@@ -30,7 +30,7 @@ from console.store.checkpoints import CHECKPOINT_EVERY
 from console.store.errors import SessionFileError
 from console.store.lock import SessionLock
 from console.store.session_file import SessionMeta, create_session
-from console.store.writer import EventRow, MetricRow, RejectedRow, SessionWriter
+from console.store.writer import CursorRow, EventRow, MetricRow, RejectedRow, SessionWriter
 
 log = logging.getLogger("console.engine")
 
@@ -222,7 +222,8 @@ class LiveSession:
             (sec, start + sec * 1000, *buckets[sec].as_tuple()) for sec in range(lo, len(buckets))
         ]
 
-    def _submit(self, rows: list[EventRow], rejected: list[RejectedRow] | None = None) -> None:
+    def _submit(self, rows: list[EventRow], rejected: list[RejectedRow] | None = None,
+                cursor: CursorRow | None = None) -> None:  # fmt: skip
         """Hand rows to the writer, with a checkpoint every `checkpoint_every` events and at the end."""
         metrics = self._metric_rows(rows)
         checkpoint = None
@@ -233,11 +234,31 @@ class LiveSession:
             checkpoint = (state.last_seq, tail, to_snapshot(state, bucket_tail_from=tail))
             self._checkpoint_seq = state.last_seq
             self._dirty_from = len(state.buckets)
-        self.writer.submit(rows, metrics, rejected or (), checkpoint)
+        self.writer.submit(rows, metrics, rejected or (), checkpoint, cursor)
 
-    def ingest(self, raws: Iterable[Any], source: str) -> int:
-        """Take a batch from a feed; refused events go to `rejected`. Returns accepted."""
+    def has_room(self) -> bool:
+        """False while unsaved events fill the writer's memory bound (the disk fails or lags)."""
+        return self.writer.has_room()
+
+    def saved_cursor(self, feed: str) -> CursorRow | None:
+        """How far `feed`'s source is on disk: what it acknowledges, and resumes after."""
+        return self.writer.saved_cursor(feed)
+
+    def ingest(self, raws: Iterable[Any], source: str, cursor: CursorRow | None = None) -> int:
+        """Take a batch from a feed; refused events go to `rejected`. Returns accepted.
+
+        `cursor` (feed, stream, seq) marks the source's events up to seq as in this
+        batch; it is written with them, so a resumed session knows where to go on.
+        Without room in memory (the disk has failed for a while), a batch without a
+        cursor is refused whole and counted, so the engine never blocks and the count
+        lands in `rejected` once the disk is back; a source with a cursor waits for
+        room itself (`has_room`), so its batch is always taken, as are operator actions.
+        """
         now = self.clock.now_ms()
+        if cursor is None and not self.writer.has_room():
+            self.fire_due()
+            self.writer.refuse(source, sum(1 for _ in raws), now)
+            return 0
         rows: list[EventRow] = []
         rejected: list[RejectedRow] = []
         self._fire_due(now, rows)
@@ -246,14 +267,19 @@ class LiveSession:
             if isinstance(result, str):
                 rejected.append((now, source, result, _payload(raw)))
         self.rejected_count += len(rejected)
-        if rows or rejected:
-            self._submit(rows, rejected)
+        if rows or rejected or cursor:
+            self._submit(rows, rejected, cursor)
         return len(rows)
 
-    def reject(self, reason: str, payload: str, source: str) -> None:
+    def reject(self, reason: str, payload: str, source: str,
+               cursor: CursorRow | None = None) -> None:  # fmt: skip
         """Log something a source sent that is not an event at all (a garbage frame)."""
         self.rejected_count += 1
-        self.writer.submit([], [], [(self.clock.now_ms(), source, reason, payload[:MAX_PAYLOAD])])
+        now = self.clock.now_ms()
+        if cursor is None and not self.writer.has_room():
+            self.writer.refuse(source, 1, now)
+            return
+        self.writer.submit([], [], [(now, source, reason, payload[:MAX_PAYLOAD])], cursor=cursor)
 
     def command(self, kind: str, data: dict[str, Any], source: str = "operator") -> Event:
         """An operator action, logged like any event; CommandError if not allowed."""

@@ -89,6 +89,7 @@ def run_virtual(
         clock.set(nxt)
         session.fire_due()
         if nxt > last:
+            session.writer.wait_for_room()  # nobody to refuse here: run at the disk's pace
             session.ingest(feed.step(session.state, nxt, nxt - last), source)
             last = nxt
             if progress is not None and (nxt - start) % 60_000 < tick_ms:

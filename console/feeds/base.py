@@ -21,7 +21,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from console.domain.events import Event
 
@@ -54,6 +54,33 @@ class FeedSink(Protocol):
 
     def reject(self, reason: str, payload: str, source: str) -> None:
         """Record something the source sent that is not an event, with the reason."""
+        ...
+
+
+# (feed label, stream id, last source seq): how far a resumable source has been recorded.
+FeedCursor = tuple[str, str, int]
+
+
+@runtime_checkable
+class DurableSink(FeedSink, Protocol):
+    """A sink that says what is on disk and when it is full (the `LiveSession`).
+
+    A source that can send again (the ws feed) hands its cursor over with each batch,
+    acknowledges only what `saved_cursor` says is on disk, and waits while there is no
+    room instead of having its events refused.
+    """
+
+    def ingest(self, raws: list[Any], source: str, cursor: FeedCursor | None = None) -> int: ...
+
+    def reject(self, reason: str, payload: str, source: str,
+               cursor: FeedCursor | None = None) -> None: ...  # fmt: skip
+
+    def has_room(self) -> bool:
+        """False while unsaved events fill the memory bound: input that can wait should."""
+        ...
+
+    def saved_cursor(self, feed: str) -> FeedCursor | None:
+        """The cursor of `feed` as last committed to disk; None if it never was."""
         ...
 
 

@@ -2,7 +2,9 @@
 
 Shopify delivers at least once and retries anything but a 2xx for hours, so a
 delivery is remembered by its `X-Shopify-Webhook-Id` only once it has been
-processed, and a repeat is answered 200 without ingesting it again. What is
+processed, and a repeat is answered 200 without ingesting it again. While the
+session has no room for more (its file cannot be written), a delivery is
+answered 503 and not remembered, so Shopify sends it again later. What is
 not signed with the secret is refused with 401 before it is parsed and is not
 recorded anywhere: unauthenticated input must not fill the session file.
 """
@@ -15,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from console.feeds.base import Feed, FeedSink, FeedState
+from console.feeds.base import DurableSink, Feed, FeedSink, FeedState
 from console.feeds.shopify_orders import SECRET_ENV, order_events, verify_signature
 
 log = logging.getLogger("console.feeds.shopify")
@@ -111,6 +113,10 @@ class ShopifyWebhookFeed(Feed):
         if delivery is not None and delivery in self._seen:
             return web.json_response({"duplicate": True})
         assert self._sink is not None
+        if isinstance(self._sink, DurableSink) and not self._sink.has_room():
+            response = web.json_response({"error": "the session file is behind; retry"}, status=503)
+            response.headers["Retry-After"] = "60"
+            return response
         excerpt = body[:EXCERPT].decode("utf-8", "replace")
         try:
             payload: Any = json.loads(body)

@@ -9,6 +9,12 @@ on the way: the feed reconnects and asks for them again, unless the jump
 follows a frame it refused itself (too large, not JSON), whose events cannot
 be had again; then it records the missing range once and carries on.
 
+With a `DurableSink` (the live session) the feed's place travels with each
+batch into the session file, so the acks it sends name only events on disk and
+a resumed session goes on after the last one there. While the session has no
+room (its file cannot be written), the feed stops reading: the server's sends
+block on TCP and nothing is refused.
+
 The token travels in the hello frame, never in the URL the feed connects to
 or shows, so it stays out of proxies' logs and the status bar.
 """
@@ -26,7 +32,7 @@ from yarl import URL
 
 from console.domain.clock import Clock, RealClock
 from console.domain.events import Event
-from console.feeds.base import Backoff, Feed, FeedSink, FeedState, cancel_task
+from console.feeds.base import Backoff, DurableSink, Feed, FeedSink, FeedState, cancel_task
 from console.feeds.ws_protocol import (
     FINAL_CLOSE_CODES,
     FINAL_ERRORS,
@@ -47,12 +53,17 @@ log = logging.getLogger("console.feeds.ws")
 # aiohttp drops the link above this; frames between the protocol's limit and
 # this are refused one by one, and the link goes on.
 TRANSPORT_MAX_BYTES = 16 * 1024 * 1024
+# Each step of a connection attempt (TCP connect, the WebSocket handshake, the welcome)
+# gives up after this: over a path that went dead mid-handshake it would wait forever.
 CONNECT_TIMEOUT_S = 10.0
-WELCOME_TIMEOUT_S = 10.0
 MISSED_HEARTBEATS = 3
 ACK_INTERVAL_S = 0.25
 ACK_EVERY = 1000
 ACTION_BUFFER = 1000
+# How often a feed waiting for room in the session looks again.
+ROOM_POLL_S = 0.05
+# Longest stretch of frames handled without letting the loop's other tasks run.
+BUSY_S = 0.02
 # How much of a refused frame the rejected table keeps.
 PREVIEW_CHARS = 4096
 
@@ -71,7 +82,8 @@ class WebSocketFeed(Feed):
     source = "ws"
 
     def __init__(self, url: str, *, backoff: Backoff | None = None,
-                 heartbeat_timeout_s: float | None = None, clock: Clock | None = None) -> None:  # fmt: skip
+                 heartbeat_timeout_s: float | None = None, clock: Clock | None = None,
+                 connect_timeout_s: float = CONNECT_TIMEOUT_S) -> None:  # fmt: skip
         parsed = URL(url)
         if parsed.scheme not in ("ws", "wss") or not parsed.host:
             raise ValueError("a feed URL looks like ws://host:port/feed or wss://host/feed")
@@ -80,8 +92,10 @@ class WebSocketFeed(Feed):
         super().__init__(str(self._url))
         self._backoff = backoff or Backoff()
         self._heartbeat_timeout_s = heartbeat_timeout_s
+        self._connect_timeout_s = connect_timeout_s
         self._clock = clock or RealClock()
         self._sink: FeedSink | None = None
+        self._durable: DurableSink | None = None
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._actions: deque[str] = deque()
@@ -90,6 +104,7 @@ class WebSocketFeed(Feed):
         self._refused_frame = False  # the last frame was refused: its events are unknown
         self.stream: str | None = None
         self.last_seq = 0  # the last source seq handed to the sink
+        self.room_waits = 0  # times it stopped reading because the session had no room
         self.duplicates = 0
         self.refused_frames = 0
         self.lost = 0  # events recorded as lost in refused frames
@@ -97,7 +112,14 @@ class WebSocketFeed(Feed):
         self.actions_dropped = 0
 
     async def start(self, sink: FeedSink) -> None:
+        """Start delivering; a sink with this feed's cursor on disk is resumed after it."""
         self._sink = sink
+        self._durable = sink if isinstance(sink, DurableSink) else None
+        if self._durable is not None and self.stream is None:
+            saved = self._durable.saved_cursor(self.label)
+            if saved is not None:
+                _feed, self.stream, self.last_seq = saved
+                self._acked = self.last_seq
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._run(), name="ws-feed")
 
@@ -118,7 +140,9 @@ class WebSocketFeed(Feed):
 
     # -- the connection loop --------------------------------------------------------
     async def _run(self) -> None:
-        timeout = aiohttp.ClientTimeout(total=None, connect=CONNECT_TIMEOUT_S)
+        # sock_read bounds the handshake's answer only: aiohttp lifts it once upgraded.
+        limit = self._connect_timeout_s
+        timeout = aiohttp.ClientTimeout(total=None, connect=limit, sock_read=limit)
         async with aiohttp.ClientSession(timeout=timeout) as http:
             while True:
                 self._set_status(FeedState.CONNECTING, self.label)
@@ -145,6 +169,8 @@ class WebSocketFeed(Feed):
             if e.status in (401, 403):
                 raise _Refused(f"the server refused the connection ({e.status})") from None
             return f"the server refused the WebSocket handshake ({e.status})"
+        except aiohttp.ServerTimeoutError:
+            return f"no answer from the server within {self._connect_timeout_s:g} s"
         except (aiohttp.ClientError, OSError, TimeoutError) as e:
             return f"cannot connect: {e or type(e).__name__}"
         async with ws:
@@ -159,9 +185,9 @@ class WebSocketFeed(Feed):
 
     async def _welcome(self, ws: aiohttp.ClientWebSocketResponse) -> Welcome | str:
         try:
-            msg = await ws.receive(timeout=WELCOME_TIMEOUT_S)
+            msg = await ws.receive(timeout=self._connect_timeout_s)
         except TimeoutError:
-            return f"no welcome within {WELCOME_TIMEOUT_S:g} s"
+            return f"no welcome within {self._connect_timeout_s:g} s"
         if msg.type is not aiohttp.WSMsgType.TEXT:
             return self._closed(ws, "the server closed the connection before its welcome")
         try:
@@ -204,12 +230,24 @@ class WebSocketFeed(Feed):
         self._backoff.reset()
         self._set_status(FeedState.LIVE, self.label)
         timeout = self._heartbeat_timeout_s or MISSED_HEARTBEATS * welcome.heartbeat_s
-        writer = asyncio.get_running_loop().create_task(self._write(ws), name="ws-feed-writer")
+        loop = asyncio.get_running_loop()
+        writer = loop.create_task(self._write(ws), name="ws-feed-writer")
+        yielded = loop.time()
         try:
             while True:
+                if self._durable is not None and not self._durable.has_room():
+                    await self._wait_for_room()
+                asked = loop.time()
+                if asked - yielded >= BUSY_S:
+                    # Frames already buffered come back without suspending: a backlog
+                    # (after a pause, a slow disk) would otherwise hold the loop and the UI.
+                    await asyncio.sleep(0)
+                    yielded = asked
                 try:
                     msg = await ws.receive(timeout=timeout)
                 except TimeoutError:
+                    if loop.time() - asked > 1.5 * timeout:
+                        continue  # the timer fired late: our loop stalled, not the link
                     return f"nothing from the server for {timeout:g} s"
                 if msg.type is aiohttp.WSMsgType.TEXT:
                     why = self._frame(msg.data)
@@ -224,6 +262,14 @@ class WebSocketFeed(Feed):
                     return self._closed(ws, "the server closed the connection")
         finally:
             await cancel_task(writer)
+
+    async def _wait_for_room(self) -> None:
+        """Leave frames unread until the session has room: TCP holds the server back."""
+        assert self._durable is not None
+        self.room_waits += 1
+        log.debug("feed %s: the session file is behind; pausing", self.label)
+        while not self._durable.has_room():
+            await asyncio.sleep(ROOM_POLL_S)
 
     def _frame(self, text: str) -> str:
         """Handle one text frame; a reason to reconnect, or ""."""
@@ -255,7 +301,11 @@ class WebSocketFeed(Feed):
         self.last_seq = last
         span = f"{first}" if count == 1 else f"{first}..{last}"
         payload = json.dumps({"lost_seq": [first, last]})
-        self._sink.reject(f"events {span} are lost: {why}", payload, self.source)
+        reason = f"events {span} are lost: {why}"
+        if self._durable is not None:
+            self._durable.reject(reason, payload, self.source, self._cursor())
+        else:
+            self._sink.reject(reason, payload, self.source)
 
     def _check_gap(self, seq: int) -> str:
         """`seq` is past the next expected one: explained by a refused frame, or lost on the way."""
@@ -278,11 +328,27 @@ class WebSocketFeed(Feed):
             self.duplicates += min(skip, len(events))
             events = events[skip:]
         if events:
-            self._sink.ingest(events, self.source)
             self.last_seq += len(events)
-            if self.last_seq - self._acked >= ACK_EVERY:
-                self._wake.set()
+            if self._durable is not None:
+                self._durable.ingest(events, self.source, self._cursor())
+            else:
+                self._sink.ingest(events, self.source)
+            if self._durable is None and self.last_seq - self._acked >= ACK_EVERY:
+                self._wake.set()  # a durable sink's acks wait for its commits: the timer sends them
         return ""
+
+    def _cursor(self) -> tuple[str, str, int]:
+        assert self.stream is not None
+        return (self.label, self.stream, self.last_seq)
+
+    def _recorded(self) -> int:
+        """The last seq it may acknowledge: on disk with a durable sink, else handed over."""
+        if self._durable is None:
+            return self.last_seq
+        saved = self._durable.saved_cursor(self.label)
+        if saved is None or saved[1] != self.stream:
+            return 0
+        return min(saved[2], self.last_seq)
 
     async def _write(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         """Acks and operator actions; the only task that sends after the hello."""
@@ -295,7 +361,7 @@ class WebSocketFeed(Feed):
                 while self._actions and self._takes_actions:
                     await ws.send_str(self._actions[0])
                     self._actions.popleft()
-                if self.last_seq > self._acked:
-                    seq = self.last_seq
+                seq = self._recorded()
+                if seq > self._acked:
                     await ws.send_str(encode_ack(seq))
                     self._acked = seq

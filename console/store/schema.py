@@ -75,7 +75,15 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+def _v3(db: sqlite_utils.Database) -> None:
+    """Feed cursors: how far each resumable source is on disk, so a resumed session asks
+    the source for what follows instead of taking its stream again from the start."""
+    db.table("feed_cursors").create(
+        {"feed": str, "stream": str, "seq": int}, pk="feed", not_null={"stream", "seq"}
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -100,8 +108,8 @@ def check_version(conn: sqlite3.Connection) -> int:
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the file to this schema; a read-only file is left as it is.
 
-    Every migration after v1 only adds what readers can do without (v2: checkpoints),
-    so an older file on a read-only disk still opens.
+    Every migration after v1 only adds what readers can do without (v2: checkpoints,
+    v3: feed cursors), so an older file on a read-only disk still opens.
     """
     version = check_version(conn)
     db = sqlite_utils.Database(conn)

@@ -80,7 +80,7 @@ class MainWindow(ConsoleWindow):
         self.queue.error.connect(self.show_error)
         self.deal.alert.connect(self.notify)
         self.deal.error.connect(self.show_error)
-        self.status = StatusPanel(session, feeds, self._writer_state, session.path.name)
+        self.status = StatusPanel(session, feeds, session.writer.save_status, session.path.name)
         self.statusBar().addWidget(self.status, 1)
         self.panels.append(self.status.refresh)
         if overlay is not None:  # beside the comments: both watch what the audience sees
@@ -156,9 +156,6 @@ class MainWindow(ConsoleWindow):
                 self.shortcuts[key] = QShortcut(seq, self, slot)
 
     # -- operator actions -----------------------------------------------------------------
-    def _writer_state(self) -> tuple[float, str | None]:
-        return self.session.writer.lag_ms(), self.session.writer.error
-
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
 
@@ -242,8 +239,25 @@ class MainWindow(ConsoleWindow):
             self.end_requested.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Quitting mid-stream by accident would end the session: ask first."""
-        if self.confirm_close and not self.session.ended:
+        """Quitting mid-stream by accident would end the session: ask first.
+
+        With events still waiting for a failing disk, say that quitting loses them.
+        """
+        saving = self.session.writer.save_status()
+        if self.confirm_close and saving.error and saving.pending:
+            answer = QMessageBox.warning(
+                self,
+                self.tr("Quit Live Console"),
+                self.tr("{0:,} events are not saved yet: {1}. Quit anyway and lose them?").format(
+                    saving.pending, saving.error
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        elif self.confirm_close and not self.session.ended:
             answer = QMessageBox.question(
                 self,
                 self.tr("Quit Live Console"),

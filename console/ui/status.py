@@ -1,4 +1,10 @@
-"""The status bar: is the feed up, how busy is it, is the file keeping up."""
+"""The status bar: is the feed up, how busy is it, is the file keeping up.
+
+Saving problems stay on screen for as long as they last, and a loss (input
+refused because the disk failed for long enough to fill the memory buffer)
+stays for the rest of the session: a message that scrolls away would be missed
+in the middle of a show.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from console.engine.source import ConsoleSource
 from console.feeds.base import Feed, FeedState
+from console.store.writer import SaveStatus
 from console.ui.widgets import plain_label, set_style_state
 
 # The light shows the worst feed; the style state colours it.
@@ -18,17 +25,16 @@ _WORST_FIRST = (FeedState.FAILED, FeedState.RECONNECTING, FeedState.CONNECTING,
 _STYLE = {FeedState.LIVE: "connected", FeedState.CONNECTING: "reconnecting",
           FeedState.RECONNECTING: "reconnecting", FeedState.FAILED: "offline",
           FeedState.STOPPED: "offline"}  # fmt: skip
-# (write lag in ms, error message or None)
-WriterState = Callable[[], tuple[float, str | None]]
 
 
 class StatusPanel(QWidget):
-    def __init__(self, source: ConsoleSource, feeds: Sequence[Feed], writer_state: WriterState,
-                 file_name: str, parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(self, source: ConsoleSource, feeds: Sequence[Feed],
+                 save_status: Callable[[], SaveStatus], file_name: str,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.source = source
         self.feeds = feeds
-        self.writer_state = writer_state
+        self.save_status = save_status
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         self.feed = plain_label(object_name="statusFeed")
@@ -91,9 +97,28 @@ class StatusPanel(QWidget):
         set_style_state(self.feed, "state", state)
         self.feed.setToolTip(tip)
         self.rate.setText(self.tr("{0:,.0f} events/s").format(self.events_per_second()))
-        lag, error = self.writer_state()
-        if error:
-            self.lag.setText(self.tr("⚠ Not saved yet: {0}").format(error))
-        else:
-            self.lag.setText(self.tr("write lag {0:.0f} ms").format(lag))
-        set_style_state(self.lag, "state", "error" if error else "ok")
+        saving = self.save_status()
+        text = self.saving_text(saving)
+        if self.lag.text() != text:
+            self.lag.setText(text)
+        warn = saving.error is not None or saving.refused > 0 or not saving.room
+        set_style_state(self.lag, "state", "error" if warn else "ok")
+
+    def saving_text(self, s: SaveStatus) -> str:
+        """The write lag while all is well; else what is wrong, what waits and what was lost."""
+        if s.error is not None and s.room:
+            return self.tr("⚠ Not saved yet: {0} — {1:,} events wait in memory").format(
+                s.error, s.pending
+            )
+        if s.error is not None:
+            return self.tr(
+                "⚠ Not saved yet: {0} — memory is full: {1:,} audience events refused, "
+                "your own actions are still kept"
+            ).format(s.error, s.refused)
+        if s.refused:
+            return self.tr(
+                "⚠ {0:,} audience events were not recorded while the file could not keep up"
+            ).format(s.refused)
+        if not s.room:
+            return self.tr("⚠ The file is behind: write lag {0:.0f} ms").format(s.lag_ms)
+        return self.tr("write lag {0:.0f} ms").format(s.lag_ms)

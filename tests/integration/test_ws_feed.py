@@ -182,7 +182,7 @@ def test_a_console_records_the_stream_exactly(tmp_path: Path, batch: int) -> Non
         try:
             await feed.start(session)
             await until(lambda: feed.last_seq >= 300)
-            await until(lambda: server.clients[0].acked == server.clients[0].sent, 5)
+            await until(lambda: server.clients[0].acked >= 300, 5)
         finally:
             await feed.stop()
             await server.close()

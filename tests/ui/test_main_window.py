@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from console.domain.clock import VirtualClock
 from console.engine.session import LiveSession
+from console.store.writer import SaveStatus
 from console.ui.main_window import MainWindow
 from console.ui.settings import Settings
 
@@ -185,3 +186,26 @@ def test_import_catalog_from_the_products_menu(
     assert [p.sku for p in imported[0]] == ["SOAP"]  # type: ignore[attr-defined]
     assert session.state.queue[-1] == "SOAP"
     assert session.state.products["MASK"].product.title != "dup"  # left as it is
+
+
+def test_quitting_with_unsaved_events_says_they_would_be_lost(
+    qtbot: QtBot, window: MainWindow, session: LiveSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failing = SaveStatus(error="the disk holding x.live.db is full", pending=1234)
+    monkeypatch.setattr(session.writer, "save_status", lambda: failing)
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.Cancel]
+
+    def warning(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    window.confirm_close = True
+    window.close()
+    assert window.isVisible()
+    assert asked == ["1,234 events are not saved yet: the disk holding x.live.db is full. "
+                     "Quit anyway and lose them?"]  # fmt: skip
+    answer[0] = QMessageBox.StandardButton.Yes
+    window.close()
+    assert not window.isVisible()

@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from console.engine.session import LiveSession
 from console.feeds.base import Feed, FeedSink, FeedState
+from console.store.writer import SaveStatus
 from console.ui.status import StatusPanel
 
 pytestmark = pytest.mark.gui
@@ -23,7 +24,7 @@ class Fake(Feed):
 
 
 def _panel(qtbot: QtBot, session: LiveSession, feeds: list[Feed]) -> StatusPanel:
-    panel = StatusPanel(session, feeds, lambda: (0.0, None), "x.live.db")
+    panel = StatusPanel(session, feeds, SaveStatus, "x.live.db")
     qtbot.addWidget(panel)
     return panel
 

@@ -18,6 +18,7 @@ from console.engine.session import LiveSession
 from console.replay.player import Replay
 from console.store.errors import SessionFileError
 from console.store.lock import SessionLock
+from console.store.schema import SCHEMA_VERSION
 from tests.support import START_MS, small_catalog
 from tests.unit.domain.test_snapshot import assert_same
 from tests.unit.replay.conftest import Recorded, record
@@ -143,7 +144,7 @@ def test_an_old_file_without_checkpoints_replays_and_gets_them(copy: Path, show:
         assert replay.build_checkpoints(lambda done, total: progress.append((done, total))) == 1
     assert progress == [(show.final.last_seq, show.final.last_seq)]
     with closing(sqlite3.connect(copy)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone() == (2,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         assert conn.execute("SELECT seq FROM checkpoints").fetchall() == [(show.final.last_seq,)]
     same_moments(copy, show)
 

@@ -95,9 +95,10 @@ def test_checkpoints_are_deterministic(tmp_path: Path, recorded: LiveSession) ->
 
 
 def as_v1(path: Path) -> None:
-    """Turn a file into what the first release wrote: no checkpoints table."""
+    """Turn a file into what the first release wrote: no checkpoints or feed cursors."""
     with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("DROP TABLE checkpoints")
+        conn.execute("DROP TABLE feed_cursors")
         conn.execute("PRAGMA user_version=1")
 
 
