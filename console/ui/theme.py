@@ -10,6 +10,7 @@ parts of the palette and would mix light chrome into a dark theme.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 from PySide6.QtGui import QColor, QPalette
@@ -20,7 +21,15 @@ _PALETTE_LINE = re.compile(r"^\s*(?:(\w+):)?(\w+)\s+(#[0-9A-Fa-f]{6})\s*$")
 
 
 def resources_dir() -> Path:
-    """The resources folder, beside the package in a checkout and in a frozen build alike."""
+    """The resources folder: beside the console package in a checkout, inside a frozen build.
+
+    In a PyInstaller bundle sys._MEIPASS is the folder holding its libraries and data
+    (`_internal/` beside the executable; `Contents/Frameworks` in a macOS app, which
+    links to `Contents/Resources`), where packaging/live-console.spec puts resources/.
+    """
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        return Path(bundle) / "resources"
     return Path(__file__).resolve().parents[2] / "resources"
 
 
