@@ -8,6 +8,18 @@
         <translation>内置模拟器（练习模式）</translation>
     </message>
     <message>
+        <source>Replay</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <source>Resume session</source>
+        <translation>继续直播</translation>
+    </message>
+    <message>
+        <source>“{0}” is live in this console. End it before resuming another session.</source>
+        <translation>“{0}”正在本控制台直播。请先结束它，再继续另一场。</translation>
+    </message>
+    <message>
         <source>Live</source>
         <translation>直播</translation>
     </message>
@@ -41,6 +53,19 @@
     <message>
         <source>Reset layout</source>
         <translation>重置布局</translation>
+    </message>
+</context>
+<context>
+    <name>CrashReporter</name>
+    <message>
+        <source>Something went wrong in the console: {0}
+
+The session goes on recording. The details are in the log file:
+{1}</source>
+        <translation>控制台出了问题：{0}
+
+场次仍在继续录制。详细信息在日志文件中：
+{1}</translation>
     </message>
 </context>
 <context>
@@ -195,6 +220,61 @@
     <message>
         <source>Stop the flash deal on “{0}” now? {1} of {2} sold so far.</source>
         <translation>现在结束“{0}”的秒杀吗？目前已售 {1} / {2}。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportReportDialog</name>
+    <message>
+        <source>Export report</source>
+        <translation>导出复盘报告</translation>
+    </message>
+    <message>
+        <source>Session file: {0}</source>
+        <translation>场次文件：{0}</translation>
+    </message>
+    <message>
+        <source>HTML report</source>
+        <translation>HTML 报告</translation>
+    </message>
+    <message>
+        <source>Save the HTML report as</source>
+        <translation>HTML 报告另存为</translation>
+    </message>
+    <message>
+        <source>HTML files (*.html);;All files (*)</source>
+        <translation>HTML 文件 (*.html);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>CSV files</source>
+        <translation>CSV 文件</translation>
+    </message>
+    <message>
+        <source>Choose a folder for the CSV files</source>
+        <translation>选择保存 CSV 文件的文件夹</translation>
+    </message>
+    <message>
+        <source>events, minutes, products and deals, for Excel or WPS</source>
+        <translation>事件、每分钟数据、商品和秒杀，可用 Excel 或 WPS 打开</translation>
+    </message>
+    <message>
+        <source>Open report</source>
+        <translation>打开报告</translation>
+    </message>
+    <message>
+        <source>Show folder</source>
+        <translation>打开所在文件夹</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Written: {0}</source>
+        <translation>已写入：{0}</translation>
     </message>
 </context>
 <context>
@@ -504,6 +584,192 @@
     </message>
 </context>
 <context>
+    <name>LibraryModel</name>
+    <message>
+        <source>Live</source>
+        <translation>直播中</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>Unreadable</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation>录制中</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>校验中…</translation>
+    </message>
+    <message>
+        <source>Intact</source>
+        <translation>完好</translation>
+    </message>
+    <message>
+        <source>Broken</source>
+        <translation>已损坏</translation>
+    </message>
+    <message>
+        <source>Checked once the session ends</source>
+        <translation>场次结束后校验</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>GMV</source>
+        <translation>成交金额</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Peak viewers</source>
+        <translation>最高在线</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Integrity</source>
+        <translation>完整性</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>The highest viewers-online reading, taken each second</source>
+        <translation>每秒在线人数的最高值</translation>
+    </message>
+    <message>
+        <source>Interrupted: recording stopped before the session ended</source>
+        <translation>已中断：场次结束前录制停止了</translation>
+    </message>
+    <message>
+        <source>Whether the hash chain shows the log as it was recorded</source>
+        <translation>哈希链是否表明日志与录制时一致</translation>
+    </message>
+    <message>
+        <source>Space the file takes on disk</source>
+        <translation>文件占用的磁盘空间</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryWindow</name>
+    <message>
+        <source>Session library</source>
+        <translation>场次库</translation>
+    </message>
+    <message>
+        <source>Search by title or file name</source>
+        <translation>按标题或文件名搜索</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续直播</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>This file cannot be opened: {0}</source>
+        <translation>无法打开此文件：{0}</translation>
+    </message>
+    <message>
+        <source>This session&apos;s log has been changed since it was recorded: {0}</source>
+        <translation>此场次的日志在录制后被改动过：{0}</translation>
+    </message>
+    <message>
+        <source>Recording stopped before the session ended. Resume goes on in the same file.</source>
+        <translation>场次结束前录制停止了。“继续直播”会在同一个文件中接着录制。</translation>
+    </message>
+    <message>
+        <source>This session is being recorded now.</source>
+        <translation>此场次正在录制。</translation>
+    </message>
+    <message>
+        <source>Import a session file</source>
+        <translation>导入场次文件</translation>
+    </message>
+    <message>
+        <source>Live Console sessions (*.live.db);;All files (*)</source>
+        <translation>Live Console 场次 (*.live.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Importing {0}…</source>
+        <translation>正在导入 {0}…</translation>
+    </message>
+    <message>
+        <source>Imported as {0}</source>
+        <translation>已导入为 {0}</translation>
+    </message>
+    <message>
+        <source>Delete “{0}” ({1})? The recording and its log are removed from this computer for good.</source>
+        <translation>删除“{0}”（{1}）？录制内容和日志将从这台电脑上永久删除。</translation>
+    </message>
+    <message>
+        <source>Delete session</source>
+        <translation>删除场次</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>This session was recorded on {0}, less than {1} years ago. Records of live sales must be kept for {1} years (the retention period in Settings › Library), so it should stay until {2}. Delete it anyway?</source>
+        <translation>此场次录制于 {0}，距今不足 {1} 年。直播销售记录须保存 {1} 年（设置 › 场次库中的保存期限），应保留到 {2}。仍要删除吗？</translation>
+    </message>
+    <message>
+        <source>Within the retention period</source>
+        <translation>仍在保存期限内</translation>
+    </message>
+    <message>
+        <source>Delete anyway</source>
+        <translation>仍然删除</translation>
+    </message>
+    <message>
+        <source>Deleted {0}</source>
+        <translation>已删除 {0}</translation>
+    </message>
+</context>
+<context>
     <name>LiveCharts</name>
     <message>
         <source>Last 30 min</source>
@@ -557,12 +823,28 @@
         <translation>直播(&amp;S)</translation>
     </message>
     <message>
+        <source>OBS overlay</source>
+        <translation>OBS 叠加层</translation>
+    </message>
+    <message>
         <source>Add marker…</source>
         <translation>添加标记…</translation>
     </message>
     <message>
         <source>End session…</source>
         <translation>结束直播…</translation>
+    </message>
+    <message>
+        <source>Export report…</source>
+        <translation>导出复盘报告…</translation>
+    </message>
+    <message>
+        <source>The post-live review, once the session has ended</source>
+        <translation>场次结束后可导出直播复盘</translation>
+    </message>
+    <message>
+        <source>Session library…</source>
+        <translation>场次库…</translation>
     </message>
     <message>
         <source>Quit</source>
@@ -625,8 +907,118 @@
         <translation>退出直播中控台</translation>
     </message>
     <message>
+        <source>{0:,} events are not saved yet: {1}. Quit anyway and lose them?</source>
+        <translation>还有 {0:,} 个事件没有保存：{1}。仍要退出并丢弃它们吗？</translation>
+    </message>
+    <message>
         <source>The session is live. Quit and end it? Everything so far is saved.</source>
         <translation>正在直播。要退出并结束本场吗？目前的数据都已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>OverlayPanel</name>
+    <message>
+        <source>Now presenting</source>
+        <translation>讲解中</translation>
+    </message>
+    <message>
+        <source>Flash deal</source>
+        <translation>秒杀</translation>
+    </message>
+    <message>
+        <source>Order ticker</source>
+        <translation>订单滚动</translation>
+    </message>
+    <message>
+        <source>All in one</source>
+        <translation>合并版式</translation>
+    </message>
+    <message>
+        <source>In OBS add a Browser source with a URL below, sized 1920×1080 (or 1080×1920 for a vertical stream).</source>
+        <translation>在 OBS 中添加“浏览器”来源，填入下面的网址，尺寸 1920×1080（竖屏直播用 1080×1920）。</translation>
+    </message>
+    <message>
+        <source>Remote (phone)</source>
+        <translation>遥控（手机）</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Open in the web browser</source>
+        <translation>在浏览器中打开</translation>
+    </message>
+    <message>
+        <source>Only this computer can open the remote: for a phone, turn on “Reachable on the local network” in Settings → Overlay.</source>
+        <translation>目前只有本机能打开遥控页面：如要在手机上使用，请在“设置 → 直播叠加层”中打开“允许局域网访问”。</translation>
+    </message>
+    <message>
+        <source>Preview (1920×1080), drawn by the console from what the overlays receive:</source>
+        <translation>预览（1920×1080），由控制台按叠加层收到的内容绘制：</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <source>Serving overlays on {0} · browser sources connected: {1}</source>
+        <translation>叠加层服务地址 {0} · 已连接的浏览器来源：{1}</translation>
+    </message>
+    <message>
+        <source>The overlay server is not running.</source>
+        <translation>叠加层服务未运行。</translation>
+    </message>
+</context>
+<context>
+    <name>OverlayPreview</name>
+    <message>
+        <source>Flash deal price</source>
+        <translation>秒杀价</translation>
+    </message>
+    <message>
+        <source>Now presenting</source>
+        <translation>讲解中</translation>
+    </message>
+    <message>
+        <source>from {0}</source>
+        <translation>{0} 起</translation>
+    </message>
+    <message>
+        <source>Flash deal</source>
+        <translation>秒杀</translation>
+    </message>
+    <message>
+        <source>Starts in</source>
+        <translation>距开抢</translation>
+    </message>
+    <message>
+        <source>Ends in</source>
+        <translation>距结束</translation>
+    </message>
+    <message>
+        <source>Sold out</source>
+        <translation>已售罄</translation>
+    </message>
+    <message>
+        <source>Deal ended</source>
+        <translation>秒杀已结束</translation>
+    </message>
+    <message>
+        <source>{0} of {1} left</source>
+        <translation>剩余 {0}/{1}</translation>
+    </message>
+    <message>
+        <source>A viewer</source>
+        <translation>一位观众</translation>
+    </message>
+    <message>
+        <source>just bought {0} ×{1}</source>
+        <translation>刚刚下单 {0} ×{1}</translation>
     </message>
 </context>
 <context>
@@ -875,6 +1267,84 @@ Select a product in the queue and press Enter.</source>
     </message>
 </context>
 <context>
+    <name>ReplayControls</name>
+    <message>
+        <source>Previous marker, switch or deal (Page Up)</source>
+        <translation>上一个标记、切换或秒杀（Page Up）</translation>
+    </message>
+    <message>
+        <source>Next marker, switch or deal (Page Down)</source>
+        <translation>下一个标记、切换或秒杀（Page Down）</translation>
+    </message>
+    <message>
+        <source>Jump to…</source>
+        <translation>跳转到…</translation>
+    </message>
+    <message>
+        <source>Marker</source>
+        <translation>标记</translation>
+    </message>
+    <message>
+        <source>Presenting</source>
+        <translation>讲解</translation>
+    </message>
+    <message>
+        <source>Deal</source>
+        <translation>秒杀</translation>
+    </message>
+    <message>
+        <source>Deal ended</source>
+        <translation>秒杀结束</translation>
+    </message>
+    <message>
+        <source>Pause (Space)</source>
+        <translation>暂停（空格）</translation>
+    </message>
+    <message>
+        <source>Play (Space)</source>
+        <translation>播放（空格）</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayWindow</name>
+    <message>
+        <source>Replay — {0}</source>
+        <translation>回放 — {0}</translation>
+    </message>
+    <message>
+        <source>Read-only replay of {0}</source>
+        <translation>只读回放：{0}</translation>
+    </message>
+    <message>
+        <source>Preparing fast seeking… {0}%</source>
+        <translation>正在准备快速跳转… {0}%</translation>
+    </message>
+    <message>
+        <source>Seeking stays slow: {0}</source>
+        <translation>跳转仍会较慢：{0}</translation>
+    </message>
+    <message>
+        <source>Fast seeking is ready</source>
+        <translation>快速跳转已就绪</translation>
+    </message>
+    <message>
+        <source>&amp;Replay</source>
+        <translation>回放(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Export report…</source>
+        <translation>导出复盘报告…</translation>
+    </message>
+    <message>
+        <source>Session library…</source>
+        <translation>场次库…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
     <name>SessionBar</name>
     <message>
         <source>Saved to {0}</source>
@@ -883,6 +1353,10 @@ Select a product in the queue and press Enter.</source>
     <message>
         <source>End session</source>
         <translation>结束直播</translation>
+    </message>
+    <message>
+        <source>▶ REPLAY</source>
+        <translation>▶ 回放</translation>
     </message>
     <message>
         <source>● LIVE</source>
@@ -918,6 +1392,14 @@ Select a product in the queue and press Enter.</source>
     <message>
         <source>Connections</source>
         <translation>连接</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>场次库</translation>
+    </message>
+    <message>
+        <source>Overlay</source>
+        <translation>直播叠加层</translation>
     </message>
     <message>
         <source>Data folder</source>
@@ -1076,6 +1558,54 @@ Select a product in the queue and press Enter.</source>
         <translation>接收 Shopify 订单 Webhook 的本机端口（监听 127.0.0.1；请通过隧道访问）。</translation>
     </message>
     <message>
+        <source>Keep sessions for (years)</source>
+        <translation>场次保存年限</translation>
+    </message>
+    <message>
+        <source>Deleting a younger session asks twice. Merchants in China must keep live-sales records for three years.</source>
+        <translation>删除未满期限的场次需要再次确认。中国的商家须将直播销售记录保存三年。</translation>
+    </message>
+    <message>
+        <source>Overlay port</source>
+        <translation>叠加层端口</translation>
+    </message>
+    <message>
+        <source>Local port of the OBS overlay pages and the remote. Changing it changes every overlay URL.</source>
+        <translation>OBS 叠加层页面和遥控页面使用的本机端口。修改后所有叠加层网址都会改变。</translation>
+    </message>
+    <message>
+        <source>Reachable on the local network</source>
+        <translation>允许局域网访问</translation>
+    </message>
+    <message>
+        <source>Also answer on this computer&apos;s private network address, for a second streaming PC or the remote on a phone. Plain HTTP: only on a network you trust.</source>
+        <translation>同时在本机的局域网地址上提供服务，供第二台推流电脑或手机遥控使用。使用明文 HTTP：只在可信的网络中开启。</translation>
+    </message>
+    <message>
+        <source>Remote page</source>
+        <translation>遥控页面</translation>
+    </message>
+    <message>
+        <source>A page for an assistant&apos;s phone: next or previous product, launch the prepared deal, add a marker. Every tap is logged.</source>
+        <translation>给助理手机用的页面：上一个或下一个商品、开启已准备的秒杀、添加标记。每次操作都会记入日志。</translation>
+    </message>
+    <message>
+        <source>Overlay token</source>
+        <translation>叠加层令牌</translation>
+    </message>
+    <message>
+        <source>The secret in every overlay URL. Regenerate it if a URL got out; each OBS browser source then needs the new URL.</source>
+        <translation>每个叠加层网址中的密钥。网址泄露时请重新生成；之后每个 OBS 浏览器来源都要换成新网址。</translation>
+    </message>
+    <message>
+        <source>Remote token</source>
+        <translation>遥控令牌</translation>
+    </message>
+    <message>
+        <source>The secret in the remote page&apos;s URL. It differs from the overlay token, so an overlay URL cannot control the show.</source>
+        <translation>遥控页面网址中的密钥。它与叠加层令牌不同，所以叠加层网址无法控制直播。</translation>
+    </message>
+    <message>
         <source>There is no setting “{0}”</source>
         <translation>没有名为“{0}”的设置</translation>
     </message>
@@ -1086,6 +1616,10 @@ Select a product in the queue and press Enter.</source>
     <message>
         <source>{0}: {1} is also the key for “{2}”</source>
         <translation>{0}：{1} 已是“{2}”的快捷键</translation>
+    </message>
+    <message>
+        <source>{0}: the overlay and remote tokens must differ</source>
+        <translation>{0}：叠加层令牌与遥控令牌必须不同</translation>
     </message>
     <message>
         <source>expected text, not “{0}”</source>
@@ -1128,6 +1662,14 @@ Select a product in the queue and press Enter.</source>
         <translation>应为文本</translation>
     </message>
     <message>
+        <source>expected on or off, not “{0}”</source>
+        <translation>应为开或关，而不是“{0}”</translation>
+    </message>
+    <message>
+        <source>use 22 to 128 letters, digits, - or _, or leave it empty for a new one</source>
+        <translation>请使用 22 到 128 个字母、数字、- 或 _，或留空以生成新的</translation>
+    </message>
+    <message>
         <source>expected a whole number, not “{0}”</source>
         <translation>应为整数，而不是“{0}”</translation>
     </message>
@@ -1155,6 +1697,14 @@ Select a product in the queue and press Enter.</source>
         <translation>选择数据文件夹</translation>
     </message>
     <message>
+        <source>Made when the overlay starts</source>
+        <translation>叠加层启动时生成</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
         <source>One per line</source>
         <translation>每行一个</translation>
     </message>
@@ -1180,6 +1730,10 @@ Select a product in the queue and press Enter.</source>
     <message>
         <source>Start a session — Live Console</source>
         <translation>开始直播 — 直播中控台</translation>
+    </message>
+    <message>
+        <source>Resume “{0}” — Live Console</source>
+        <translation>继续直播“{0}” — Live Console</translation>
     </message>
     <message>
         <source>Practice</source>
@@ -1244,6 +1798,22 @@ twitch:channel</translation>
     <message>
         <source>Start session</source>
         <translation>开始直播</translation>
+    </message>
+    <message>
+        <source>Resume session</source>
+        <translation>继续直播</translation>
+    </message>
+    <message>
+        <source>Session library…</source>
+        <translation>场次库…</translation>
+    </message>
+    <message>
+        <source>“{0}” stopped before it ended. Resume it in the same file?</source>
+        <translation>“{0}”在结束前中断了。要在同一个文件中继续直播吗？</translation>
+    </message>
+    <message>
+        <source>Resume…</source>
+        <translation>继续直播…</translation>
     </message>
     <message>
         <source>Live</source>
@@ -1313,8 +1883,20 @@ twitch:channel</translation>
         <translation>{0:,.0f} 条事件/秒</translation>
     </message>
     <message>
-        <source>⚠ Not saved yet: {0}</source>
-        <translation>⚠ 尚未保存：{0}</translation>
+        <source>⚠ Not saved yet: {0} — {1:,} events wait in memory</source>
+        <translation>⚠ 尚未保存：{0} — {1:,} 条事件在内存中等待写入</translation>
+    </message>
+    <message>
+        <source>⚠ Not saved yet: {0} — memory is full: {1:,} audience events refused, your own actions are still kept</source>
+        <translation>⚠ 尚未保存：{0} — 内存已满：已拒收 {1:,} 条观众事件，您的操作仍会保留</translation>
+    </message>
+    <message>
+        <source>⚠ {0:,} audience events were not recorded while the file could not keep up</source>
+        <translation>⚠ 文件无法写入期间，有 {0:,} 条观众事件未被记录</translation>
+    </message>
+    <message>
+        <source>⚠ The file is behind: write lag {0:.0f} ms</source>
+        <translation>⚠ 文件写入落后：写入延迟 {0:.0f} 毫秒</translation>
     </message>
     <message>
         <source>write lag {0:.0f} ms</source>
