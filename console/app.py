@@ -19,7 +19,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import qasync
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -27,24 +27,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from console import __version__
 from console.domain.clock import RealClock, VirtualClock
-from console.domain.script import auto_show
-from console.engine.resume import resumable, resume_session
-from console.engine.runner import SessionRunner
-from console.engine.session import LiveSession
-from console.engine.virtual_run import run_virtual
-from console.feeds.base import Feed, cancel_task
-from console.feeds.factory import open_feed
+from console.feeds.base import cancel_task
 from console.feeds.shopify_orders import secret_from
-from console.feeds.shopify_webhook import ShopifyWebhookFeed
-from console.feeds.sim_feed import SimulatorFeed
-from console.feeds.simulator import Simulator
 from console.feeds.uri import FeedUriError, parse_feed_uri
-from console.importers.catalog_import import import_catalog
 from console.importers.csv_rows import CatalogImportError
-from console.importers.images import FetchReport, fetch_images, image_urls
-from console.importers.sample import sample_catalog_path
 from console.logs import setup_logging
-from console.replay.player import Replay
 from console.store.errors import SessionFileError
 from console.store.paths import (
     ENV_DATA_DIR,
@@ -58,17 +45,25 @@ from console.store.paths import (
 from console.store.session_file import open_session
 from console.ui.crash_dialog import CrashReporter
 from console.ui.i18n import install_translator
-from console.ui.library import LibraryWindow
-from console.ui.main_window import MainWindow
-from console.ui.overlay_panel import OverlayPanel, OverlayService
-from console.ui.replay_window import ReplayWindow
-from console.ui.report_export import ExportReportDialog
 from console.ui.settings import Settings
 from console.ui.settings_dialog import SettingsDialog
 from console.ui.single_instance import SingleInstance, send_request
 from console.ui.start_dialog import SessionPlan, StartDialog
 from console.ui.theme import apply_theme
-from console.ui.thumbnails import set_image_cache
+
+# The start screen should show in well under a second, so what only a session, a
+# replay or the library needs (pyqtgraph, numpy, aiohttp, sqlite-utils) is imported
+# where it is first used.
+if TYPE_CHECKING:
+    from console.engine.runner import SessionRunner
+    from console.engine.session import LiveSession
+    from console.feeds.base import Feed
+    from console.importers.images import FetchReport
+    from console.ui.library import LibraryWindow
+    from console.ui.main_window import MainWindow
+    from console.ui.overlay_panel import OverlayService
+    from console.ui.replay_window import ReplayWindow
+    from console.ui.report_export import ExportReportDialog
 
 log = logging.getLogger("console.app")
 
@@ -141,9 +136,9 @@ class Console:
             self.quit.set()
 
     def close_all(self) -> None:
+        if self.window is not None:
+            self.window.confirm_close = False
         for widget in list(self._windows.values()):
-            if isinstance(widget, MainWindow):
-                widget.confirm_close = False
             widget.close()
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
@@ -157,6 +152,8 @@ class Console:
 
         Otherwise it offers first to resume what a crash interrupted in the last hours.
         """
+        from console.engine.resume import resumable
+
         secret = secret_from(self.settings.get("connections.shopify_secret") or None)
         offers = [] if resume else resumable(sessions_dir(self.root), RealClock().now_ms())
         dialog = StartDialog(
@@ -195,6 +192,11 @@ class Console:
 
     def _open_session(self, plan: SessionPlan, real: RealClock) -> tuple[LiveSession, int]:
         """A new session file, or the interrupted one to resume; with the practice warm-up."""
+        from console.engine.resume import resume_session
+        from console.engine.session import LiveSession
+        from console.importers.catalog_import import import_catalog
+        from console.importers.sample import sample_catalog_path
+
         if plan.resume is not None:
             return resume_session(plan.resume, real), 0
         currency = str(self.settings.get("currency"))
@@ -210,6 +212,15 @@ class Console:
         return session, warmup_ms
 
     async def start(self, plan: SessionPlan) -> None:
+        from console.domain.script import auto_show
+        from console.engine.runner import SessionRunner
+        from console.engine.virtual_run import run_virtual
+        from console.feeds.sim_feed import SimulatorFeed
+        from console.importers.images import fetch_images, image_urls
+        from console.ui.main_window import MainWindow
+        from console.ui.overlay_panel import OverlayPanel, OverlayService
+        from console.ui.thumbnails import set_image_cache
+
         if self.session is not None:
             raise SessionFileError("a session is already live in this console")
         real = RealClock()
@@ -259,6 +270,11 @@ class Console:
 
     def _feeds(self, plan: SessionPlan, session: LiveSession, clock: RealClock) -> list[Feed]:
         """The plan's live feeds and webhooks, or the simulator for practice."""
+        from console.feeds.factory import open_feed
+        from console.feeds.shopify_webhook import ShopifyWebhookFeed
+        from console.feeds.sim_feed import SimulatorFeed
+        from console.feeds.simulator import Simulator
+
         if not plan.live:
             label = QApplication.translate("Console", "Built-in simulator (practice mode)")
             sim = Simulator(plan.preset, seed=random.randrange(1 << 30), rate=plan.rate)
@@ -302,6 +318,8 @@ class Console:
 
     # -- the library and replays ------------------------------------------------------------
     def show_library(self) -> None:
+        from console.ui.library import LibraryWindow
+
         if self.library is None:
             library = LibraryWindow(sessions_dir(self.root), self.settings, cache_dir(self.root))
             library.open_requested.connect(self._replay_from_library)
@@ -315,6 +333,9 @@ class Console:
 
     def open_replay(self, path: Path) -> ReplayWindow:
         """A replay window on `path`; SessionFileError if the file cannot be replayed."""
+        from console.replay.player import Replay
+        from console.ui.replay_window import ReplayWindow
+
         replay = Replay.open(path)
         log.info("replay of %s", path)
         try:
@@ -330,6 +351,8 @@ class Console:
 
     def export_report(self, parent: QWidget, path: Path) -> ExportReportDialog:
         """The export dialog on `path`, compared with the library, into `reports`."""
+        from console.ui.report_export import ExportReportDialog
+
         if self.session is not None and self.session.path == path:
             self.session.writer.flush()  # the report reads the file: all of it
         dialog = ExportReportDialog(path, sessions_dir(self.root), reports_dir(self.root), parent)

@@ -10,8 +10,8 @@ from console.domain.state import SessionState
 from console.feeds.base import Feed
 from console.feeds.sim_feed import SimulatorFeed
 from console.feeds.simulator import Simulator
-from console.feeds.twitch import DEFAULT_TWITCH_URL, TwitchFeed
-from console.feeds.uri import FeedUri, SimUri, TwitchUri, WsUri
+from console.feeds.twitch import TwitchFeed
+from console.feeds.uri import DEFAULT_TWITCH_URL, FeedUri, SimUri, TwitchUri, WsUri
 from console.feeds.ws_client import WebSocketFeed
 
 

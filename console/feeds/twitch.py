@@ -60,13 +60,12 @@ from console.domain.clock import RealClock
 from console.domain.decode import MAX_NAME, MAX_TEXT, SPEC
 from console.feeds.base import Backoff, Feed, FeedSink, FeedState, cancel_task
 from console.feeds.irc import IrcMessage, IrcParseError, parse_line
+from console.feeds.uri import DEFAULT_TWITCH_URL, twitch_channel
 
-DEFAULT_TWITCH_URL = "wss://irc-ws.chat.twitch.tv:443"
 CAPABILITIES = "twitch.tv/tags twitch.tv/commands"
 # NOTICE msg-ids after which joining again cannot help.
 FATAL_NOTICES = frozenset({"msg_channel_suspended", "msg_room_not_found"})
 
-_CHANNEL = re.compile(r"[a-z0-9_]{1,25}")
 _NUMBER = re.compile(r"[0-9]{1,12}")
 _LINES = re.compile(r"\r?\n")
 # The decoder's length limit for a marker's text (a field spec's fifth item is its maximum).
@@ -74,16 +73,6 @@ _MAX_MARKER = next(f[4] for f in SPEC["marker"] if f[0] == "text")
 _RECONNECT = "Twitch asked to reconnect"
 _CLOSED = (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED)
 _PLANS = {"Prime": "Prime", "1000": "Tier 1", "2000": "Tier 2", "3000": "Tier 3"}
-
-
-def twitch_channel(name: str) -> str:
-    """A channel's login name, lower-cased and without '#'; ValueError if it cannot be one."""
-    channel = name.strip().removeprefix("#").lower()
-    if not _CHANNEL.fullmatch(channel):
-        raise ValueError(
-            f"{name!r} is not a Twitch channel name: 1 to 25 letters, digits or underscores"
-        )
-    return channel
 
 
 def _clip(text: str, limit: int) -> str:

@@ -16,7 +16,19 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from console.feeds.simulator import PRESETS
-from console.feeds.twitch import twitch_channel
+
+DEFAULT_TWITCH_URL = "wss://irc-ws.chat.twitch.tv:443"
+_CHANNEL = re.compile(r"[a-z0-9_]{1,25}")
+
+
+def twitch_channel(name: str) -> str:
+    """A channel's login name, lower-cased and without '#'; ValueError if it cannot be one."""
+    channel = name.strip().removeprefix("#").lower()
+    if not _CHANNEL.fullmatch(channel):
+        raise ValueError(
+            f"{name!r} is not a Twitch channel name: 1 to 25 letters, digits or underscores"
+        )
+    return channel
 
 
 class FeedUriError(ValueError):

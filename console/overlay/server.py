@@ -31,6 +31,7 @@ from console.engine.source import ConsoleSource
 from console.feeds.base import cancel_task
 from console.importers.images import MAX_BYTES as MAX_IMAGE_BYTES
 from console.importers.images import cache_path, is_remote
+from console.overlay import DEFAULT_PORT
 from console.overlay.security import (
     RateLimit,
     allowed_hosts,
@@ -44,7 +45,6 @@ from console.overlay.view import ClockSync, OrderTicker, overlay_view, remote_vi
 
 log = logging.getLogger("console.overlay")
 
-DEFAULT_PORT = 8790
 # Where headless `record` takes fixed tokens from, so OBS's URLs survive a restart.
 TOKEN_ENV = "LIVE_CONSOLE_OVERLAY_TOKEN"
 REMOTE_TOKEN_ENV = "LIVE_CONSOLE_OVERLAY_REMOTE_TOKEN"

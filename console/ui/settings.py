@@ -23,9 +23,9 @@ from PySide6.QtCore import QCoreApplication, QLocale, QObject, QSettings, Signal
 from PySide6.QtGui import QKeySequence
 
 from console.domain.money import DEFAULT_CURRENCY, MoneyError, check_currency
-from console.feeds.twitch import DEFAULT_TWITCH_URL
+from console.feeds.uri import DEFAULT_TWITCH_URL
+from console.overlay import DEFAULT_PORT as DEFAULT_OVERLAY_PORT
 from console.overlay.security import valid_token
-from console.overlay.server import DEFAULT_PORT as DEFAULT_OVERLAY_PORT
 from console.ui.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("console.ui.settings")

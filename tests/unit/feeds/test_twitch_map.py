@@ -8,7 +8,8 @@ import pytest
 
 from console.domain.decode import DecodeError, decode
 from console.feeds.irc import parse_line
-from console.feeds.twitch import TwitchFeed, twitch_channel, twitch_events
+from console.feeds.twitch import TwitchFeed, twitch_events
+from console.feeds.uri import twitch_channel
 from tests.support import REALDATA
 
 SAMPLE = REALDATA / "twitch_irc_sample_lines.txt"
