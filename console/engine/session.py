@@ -152,7 +152,9 @@ class LiveSession:
         if ev.kind == "order":
             deal = self.state.live_deals.get(ev.data["sku"])
             if deal is not None and deal.left == 0:  # the order that takes the last unit
-                self._end_deal(deal, "sold_out", ev.ts_ms, rows)
+                # A feed may stamp it a little before the deal went live; the deal still
+                # ends after it began.
+                self._end_deal(deal, "sold_out", max(ev.ts_ms, deal.started_at_ms or 0), rows)
         return ev
 
     def _system(self, raw: dict[str, Any], rows: list[EventRow]) -> Event:

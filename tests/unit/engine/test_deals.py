@@ -84,6 +84,23 @@ def test_sell_out_ends_on_the_last_unit_and_no_unit_more(
     assert session.state.totals.gmv_minor == 5 * 3990 + 5990
 
 
+def test_a_last_order_stamped_before_the_start_ends_the_deal_after_it(
+    session: LiveSession, clock: VirtualClock
+) -> None:
+    """Feeds stamp their own events, up to a few seconds behind the console's clock."""
+    deal = session.state.deals[
+        session.schedule_deal(spec(quantity=2, per_buyer=2, countdown_s=0)).seq
+    ]
+    started = deal.started_at_ms
+    assert started is not None
+    clock.advance(200)
+    late = {"kind": "order", "ts_ms": started - 500, "order_id": "late", "buyer_id": "a",
+            "sku": "MASK", "qty": 2}  # fmt: skip
+    session.ingest([late], "ws")
+    assert deal.end_reason == "sold_out"
+    assert deal.ended_at_ms == started
+
+
 def test_per_buyer_limit_and_prices_before_during_after(
     session: LiveSession, clock: VirtualClock
 ) -> None:
