@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import os
 import random
@@ -44,6 +43,7 @@ from console.store.paths import (
 )
 from console.store.session_file import open_session
 from console.ui.crash_dialog import CrashReporter
+from console.ui.gc_pacer import GuiThreadCollector
 from console.ui.i18n import install_translator
 from console.ui.settings import Settings
 from console.ui.settings_dialog import SettingsDialog
@@ -503,18 +503,6 @@ async def _run(app: QApplication, options: AppOptions, settings: Settings,
     return result[0]
 
 
-def tune_gc() -> None:
-    """Fewer, cheaper garbage collections while a stream pours in events.
-
-    A full collection walks every object; at 20,000 events/s the default
-    thresholds ran one often enough to stall the window for 50 ms. Objects
-    made during start-up are frozen out of collection altogether.
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
-
-
 def _request(options: AppOptions) -> list[str]:
     """What this launch asks of a console already running on its data folder."""
     if options.replay is not None:
@@ -555,9 +543,11 @@ def run_app(options: AppOptions) -> int:
     log.info("Live Console %s starting on %s", __version__, options.data_dir)
     install_translator(app, options.language or str(settings.get("language")))
     apply_theme(app, options.theme or str(settings.get("theme")))
-    tune_gc()
+    collector = GuiThreadCollector(app)
+    collector.start()
     try:
         code: int = qasync.run(_run(app, options, settings, instance, log_path))
     finally:
+        collector.stop()
         instance.release()
     return code

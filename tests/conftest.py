@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,10 +23,26 @@ settings.load_profile("shared")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests under tests/ui need a QApplication: mark them so `-m "not gui"` runs the core alone."""
+    """Tests under tests/ui or using qtbot need a QApplication: marked, `-m "not gui"` skips them."""
     for item in items:
-        if "tests/ui/" in str(item.fspath).replace(os.sep, "/"):
+        uses_qt = "qtbot" in getattr(item, "fixturenames", ())
+        if uses_qt or "tests/ui/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """As the app does (console/ui/gc_pacer.py): a Qt object freed by a collection that
+    started in a worker thread would be destroyed there, and may crash the run."""
+    if not request.node.get_closest_marker("gui"):
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,6 @@ def bench_window(quick: bool) -> list[Figure]:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from console.app import tune_gc
     from console.domain.clock import RealClock
     from console.engine.runner import SessionRunner
     from console.engine.session import LiveSession
@@ -33,6 +32,7 @@ def bench_window(quick: bool) -> list[Figure]:
     from console.feeds.simulator import Simulator
     from console.importers.sample import sample_catalog_path
     from console.importers.simple_csv import load_catalog
+    from console.ui.gc_pacer import GuiThreadCollector
     from console.ui.main_window import MainWindow
     from console.ui.settings import Settings
 
@@ -55,7 +55,8 @@ def bench_window(quick: bool) -> list[Figure]:
         window = MainWindow(session, settings, runner.feeds)
         window.confirm_close = False
         window.show()
-        tune_gc()
+        collector = GuiThreadCollector(app)
+        collector.start()
 
         async def measure() -> None:
             await runner.start()
@@ -76,6 +77,7 @@ def bench_window(quick: bool) -> list[Figure]:
         events = session.state.totals.events / (seconds + 1.0)
         window.close()
         session.close()
+        collector.stop()
     assert isinstance(app, QApplication)
     return [
         figure("ui.loop_lag_p50", round(statistics.median(lags), 2), "ms"),
