@@ -25,6 +25,7 @@ from console.domain.events import AUDIENCE_KINDS, Event
 from console.domain.reducer import admit, apply
 from console.domain.snapshot import to_snapshot
 from console.domain.state import SessionState
+from console.engine.source import events_after
 from console.store.chain import encode_data, genesis, row_hash
 from console.store.checkpoints import CHECKPOINT_EVERY
 from console.store.errors import SessionFileError
@@ -203,13 +204,7 @@ class LiveSession:
 
     def activity_after(self, seq: int) -> list[Event]:
         """Feed-worthy events newer than `seq`, oldest first (at most the last 5,000)."""
-        out: list[Event] = []
-        for ev in reversed(self.activity):
-            if ev.seq <= seq:
-                break
-            out.append(ev)
-        out.reverse()
-        return out
+        return events_after(self.activity, seq)
 
     def _metric_rows(self, rows: list[EventRow]) -> list[MetricRow]:
         """The buckets these rows touched, and those created since the last call (even empty)."""

@@ -7,6 +7,7 @@ a `LiveSession` to send commands to.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from console.domain.events import Event
@@ -24,3 +25,14 @@ class ConsoleSource(Protocol):
     def now_ms(self) -> int:
         """The moment being shown: the clock when live, the cursor in a replay."""
         ...
+
+
+def events_after(recent: Sequence[Event], seq: int) -> list[Event]:
+    """The events of `recent` (oldest first) newer than `seq`: a walk back from the newest."""
+    out: list[Event] = []
+    for ev in reversed(recent):
+        if ev.seq <= seq:
+            break
+        out.append(ev)
+    out.reverse()
+    return out

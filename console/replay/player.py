@@ -25,6 +25,7 @@ import numpy as np
 
 from console.domain.events import Event
 from console.domain.state import SessionState
+from console.engine.source import events_after
 from console.replay import build
 from console.replay.log import Position, open_readonly, read_activity
 from console.replay.overview import Jump, Overview, jumps_of, read_overview
@@ -102,13 +103,7 @@ class Replay:
         pos = self._pos
         if pos.activity is None:
             pos.activity = read_activity(self._conn, self.path, pos.state.last_seq)
-        out: list[Event] = []
-        for ev in reversed(pos.activity):
-            if ev.seq <= seq:
-                break
-            out.append(ev)
-        out.reverse()
-        return out
+        return events_after(pos.activity, seq)
 
     # -- the scrubber -------------------------------------------------------------------------
     @property
