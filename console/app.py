@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from console.engine.session import LiveSession
     from console.feeds.base import Feed
     from console.importers.images import FetchReport
+    from console.ui.console_window import ConsoleWindow
     from console.ui.library import LibraryWindow
     from console.ui.main_window import MainWindow
     from console.ui.overlay_panel import OverlayService
@@ -255,8 +256,7 @@ class Console:
                             overlay=OverlayPanel(self.overlay))  # fmt: skip
         window.end_requested.connect(self.end_session)
         window.settings_requested.connect(self.open_settings)
-        window.library_requested.connect(self.show_library)
-        window.report_requested.connect(lambda: self.export_report(window, session.path))
+        self._connect_window(window, session.path)
         window.destroyed.connect(lambda _obj=None: self._spawn(self._stop_live()))
         self.window = window
         self.track(window)
@@ -343,11 +343,14 @@ class Console:
         except BaseException:
             replay.close()
             raise
-        window.library_requested.connect(self.show_library)
-        window.report_requested.connect(lambda: self.export_report(window, path))
+        self._connect_window(window, path)
         self.track(window)
         window.show()
         return window
+
+    def _connect_window(self, window: ConsoleWindow, path: Path) -> None:
+        window.library_requested.connect(self.show_library)
+        window.report_requested.connect(lambda: self.export_report(window, path))
 
     def export_report(self, parent: QWidget, path: Path) -> ExportReportDialog:
         """The export dialog on `path`, compared with the library, into `reports`."""

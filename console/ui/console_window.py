@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QWidget
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QSplitter, QWidget
 
 from console.engine.session import LiveSession
 from console.engine.source import ConsoleSource
@@ -32,6 +32,9 @@ LAYOUT_VERSION = 1
 
 
 class ConsoleWindow(QMainWindow):
+    library_requested = Signal()
+    report_requested = Signal()
+
     def __init__(self, source: ConsoleSource, session: LiveSession | None, path: Path,
                  settings: Settings, parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
@@ -92,6 +95,17 @@ class ConsoleWindow(QMainWindow):
         )
         self.addDockWidget(area, dock)
         return dock
+
+    def add_session_actions(self, menu: QMenu) -> QAction:
+        """Export report… and Session library…, the same in the live and the replay window."""
+        report = QAction(self.tr("Export report…"), self)
+        report.triggered.connect(self.report_requested)
+        menu.addAction(report)
+        library = QAction(self.tr("Session library…"), self)
+        library.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        library.triggered.connect(self.library_requested)
+        menu.addAction(library)
+        return report
 
     def add_view_menu(self) -> None:
         view = self.menuBar().addMenu(self.tr("&View"))

@@ -63,8 +63,6 @@ def _flash_icon() -> QIcon:
 class MainWindow(ConsoleWindow):
     end_requested = Signal()
     settings_requested = Signal()
-    library_requested = Signal()
-    report_requested = Signal()
 
     def __init__(self, session: LiveSession, settings: Settings, feeds: Sequence[Feed],
                  parent: QWidget | None = None, *, image_cache: Path | None = None,
@@ -106,15 +104,9 @@ class MainWindow(ConsoleWindow):
         end.triggered.connect(self.confirm_end)
         session_menu.addAction(end)
         session_menu.addSeparator()
-        self.report_action = QAction(self.tr("Export report…"), self)
+        self.report_action = self.add_session_actions(session_menu)
         self.report_action.setToolTip(self.tr("The post-live review, once the session has ended"))
-        self.report_action.triggered.connect(self.report_requested)
-        session_menu.addAction(self.report_action)
         session_menu.aboutToShow.connect(lambda: self.report_action.setEnabled(self.session.ended))
-        library = QAction(self.tr("Session library…"), self)
-        library.setShortcut(QKeySequence("Ctrl+Shift+L"))
-        library.triggered.connect(self.library_requested)
-        session_menu.addAction(library)
         session_menu.addSeparator()
         quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)

@@ -228,9 +228,6 @@ class ReplayWindow(ConsoleWindow):
     start; the window builds them on a worker thread and says so meanwhile.
     """
 
-    library_requested = Signal()
-    report_requested = Signal()
-
     def __init__(self, replay: Replay, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(replay, None, replay.path, settings, parent)
         self.replay = replay
@@ -280,13 +277,7 @@ class ReplayWindow(ConsoleWindow):
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&Replay"))
-        report = QAction(self.tr("Export report…"), self)
-        report.triggered.connect(self.report_requested)
-        menu.addAction(report)
-        library = QAction(self.tr("Session library…"), self)
-        library.setShortcut(QKeySequence("Ctrl+Shift+L"))
-        library.triggered.connect(self.library_requested)
-        menu.addAction(library)
+        self.add_session_actions(menu)
         menu.addSeparator()
         close = QAction(self.tr("Close"), self)
         close.setShortcut(QKeySequence.StandardKey.Close)

@@ -47,6 +47,14 @@
         <translation>评论与互动</translation>
     </message>
     <message>
+        <source>Export report…</source>
+        <translation>导出复盘报告…</translation>
+    </message>
+    <message>
+        <source>Session library…</source>
+        <translation>场次库…</translation>
+    </message>
+    <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -835,16 +843,8 @@ The session goes on recording. The details are in the log file:
         <translation>结束直播…</translation>
     </message>
     <message>
-        <source>Export report…</source>
-        <translation>导出复盘报告…</translation>
-    </message>
-    <message>
         <source>The post-live review, once the session has ended</source>
         <translation>场次结束后可导出直播复盘</translation>
-    </message>
-    <message>
-        <source>Session library…</source>
-        <translation>场次库…</translation>
     </message>
     <message>
         <source>Quit</source>
@@ -1330,14 +1330,6 @@ Select a product in the queue and press Enter.</source>
     <message>
         <source>&amp;Replay</source>
         <translation>回放(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Export report…</source>
-        <translation>导出复盘报告…</translation>
-    </message>
-    <message>
-        <source>Session library…</source>
-        <translation>场次库…</translation>
     </message>
     <message>
         <source>Close</source>
