@@ -29,7 +29,7 @@ SCRIPT = [
      "countdown_s": 10, "duration_s": 60},
     {"at": 30, "action": "price", "sku": "TEA", "price": "99.00"},
     {"at": 50, "action": "present", "sku": "TEA"},
-    {"at": 52, "action": "deal", "sku": "TEA", "price": "88.00", "quantity": 40, "per_buyer": 3,
+    {"at": 52, "action": "deal", "sku": "TEA", "price": "88.00", "quantity": 30, "per_buyer": 3,
      "countdown_s": 10, "duration_s": 120},
     {"at": 58, "action": "stop_deal", "sku": "TEA"},
     {"at": 75, "action": "stock", "sku": "MASK", "stock": 500},
