@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
+from console import fastjson
 from console.domain.events import Event
 
 PROTOCOL: Final = "live-console-feed/1"
@@ -123,7 +124,8 @@ def _no_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")
 
 
-# Built once: json.loads and json.dumps with options build a new coder on every call,
+# The fallback for what orjson refuses, and the encoder, built once: json.loads and
+# json.dumps with options build a new coder on every call,
 # which cost more than the parse itself on a single-event frame.
 _DECODER: Final = json.JSONDecoder(parse_constant=_no_constant)
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -134,7 +136,7 @@ def _load(text: str) -> dict[str, Any]:
     if size > MAX_FRAME_BYTES:
         raise ProtocolError(f"frame of {size:,} bytes is over the {MAX_FRAME_BYTES:,}-byte limit")
     try:
-        obj = _DECODER.decode(text)
+        obj = fastjson.loads(text, _DECODER.decode)
     except RecursionError:
         raise ProtocolError("not JSON: nested too deeply") from None
     except ValueError as e:

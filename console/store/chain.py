@@ -9,8 +9,9 @@ another session do not fit.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
+
+from console import fastjson
 
 CHAIN_VERSION = "live-console chain v1"
 
@@ -19,12 +20,13 @@ def genesis(session_id: str) -> str:
     return hashlib.sha256(f"{CHAIN_VERSION}\n{session_id}".encode()).hexdigest()
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 def encode_data(data: dict[str, Any]) -> str:
-    """The exact text stored in `events.data` and covered by the hash."""
-    return _ENCODER.encode(data)
+    """The exact text stored in `events.data` and covered by the hash.
+
+    The hash covers the stored text, not the values, so a file stays valid whatever
+    encoder wrote it; this one writes compact JSON with characters as themselves.
+    """
+    return fastjson.dumps(data)
 
 
 def row_hash(prev: str, seq: int, ts_ms: int, kind: str, source: str, data: str) -> str:

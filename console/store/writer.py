@@ -31,6 +31,7 @@ from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
+from console import fastjson
 from console.domain.state import BUCKET_FIELDS
 from console.store import checkpoints
 from console.store.checkpoints import CheckpointRow
@@ -182,8 +183,11 @@ class SessionWriter:
             self._bytes += size
             for m in metrics:
                 self._metrics[m[0]] = m
+            # The writer sleeps until its next commit is due; wake it only when it sleeps
+            # for want of work or a backlog asks for a commit now, not on every submit.
+            if self._submitted == self._committed or self._rows >= CHUNK_ROWS:
+                self._cond.notify_all()
             self._submitted += 1
-            self._cond.notify_all()
 
     def refuse(self, source: str, count: int, ts_ms: int) -> None:
         """Account for input refused for want of room: one rejected row per source says so."""
@@ -260,9 +264,11 @@ class SessionWriter:
                         self._cond.wait()
                     if self._closing and (self._submitted == self._committed or self.error):
                         return
-                    wait = self._interval - (time.monotonic() - last_commit)
-                    hurry = self._flush_now or self._closing or self._rows >= CHUNK_ROWS
-                    if wait > 0 and not hurry:
+                    due = last_commit + self._interval
+                    while (
+                        not (self._flush_now or self._closing or self._rows >= CHUNK_ROWS)
+                        and (wait := due - time.monotonic()) > 0
+                    ):
                         self._cond.wait(wait)
                     batch = self._take()
                     target = self._submitted
@@ -321,7 +327,7 @@ class SessionWriter:
             if self._status is None:
                 self._status = batch.status
             self._cond.notify_all()
-            retry_at = time.monotonic() + RETRY_S  # not sooner: every submit notifies
+            retry_at = time.monotonic() + RETRY_S  # not sooner: a submit may notify
             while not self._closing and (left := retry_at - time.monotonic()) > 0:
                 self._cond.wait(left)
 
@@ -346,7 +352,7 @@ class SessionWriter:
         conn.execute("BEGIN IMMEDIATE")
         try:
             if events:
-                conn.execute(_INSERT_EVENTS, (json.dumps(events),))
+                conn.execute(_INSERT_EVENTS, (fastjson.dumps(events),))
                 last = events[-1]
                 conn.execute(
                     "UPDATE session SET event_count=?, last_ts_ms=?, chain_head=? WHERE id=?",
