@@ -36,6 +36,7 @@ from console.feeds.base import Backoff, DurableSink, Feed, FeedSink, FeedState, 
 from console.feeds.ws_protocol import (
     FINAL_CLOSE_CODES,
     FINAL_ERRORS,
+    MAX_BATCH,
     PROTOCOL,
     ErrorFrame,
     Events,
@@ -102,6 +103,10 @@ class WebSocketFeed(Feed):
         self._takes_actions: bool | None = None  # unknown until the first welcome
         self._acked = 0
         self._refused_frame = False  # the last frame was refused: its events are unknown
+        # Events received but not yet handed over: frames that arrive together go to the
+        # session as one batch, once the reader has drained what the socket had.
+        self._pending: list[object] = []
+        self._handover: asyncio.Handle | None = None
         self.stream: str | None = None
         self.last_seq = 0  # the last source seq handed to the sink
         self.room_waits = 0  # times it stopped reading because the session had no room
@@ -261,6 +266,7 @@ class WebSocketFeed(Feed):
                 else:
                     return self._closed(ws, "the server closed the connection")
         finally:
+            self._hand_over()
             await cancel_task(writer)
 
     async def _wait_for_room(self) -> None:
@@ -289,6 +295,7 @@ class WebSocketFeed(Feed):
 
     def _refuse(self, reason: str, payload: str) -> None:
         assert self._sink is not None
+        self._hand_over()
         self.refused_frames += 1
         self._refused_frame = True
         self._sink.reject(reason, payload, self.source)
@@ -296,6 +303,7 @@ class WebSocketFeed(Feed):
     def _lose(self, first: int, last: int, why: str) -> None:
         """Record, once, a range of events that cannot be had again, and move past it."""
         assert self._sink is not None
+        self._hand_over()  # the events before the gap come first, with their own cursor
         count = last - first + 1
         self.lost += count
         self.last_seq = last
@@ -329,13 +337,29 @@ class WebSocketFeed(Feed):
             events = events[skip:]
         if events:
             self.last_seq += len(events)
-            if self._durable is not None:
-                self._durable.ingest(events, self.source, self._cursor())
-            else:
-                self._sink.ingest(events, self.source)
-            if self._durable is None and self.last_seq - self._acked >= ACK_EVERY:
-                self._wake.set()  # a durable sink's acks wait for its commits: the timer sends them
+            self._pending += events
+            if len(self._pending) >= MAX_BATCH:
+                self._hand_over()
+            elif self._handover is None:
+                # Runs when the reader next waits for the socket (or yields after BUSY_S).
+                self._handover = asyncio.get_running_loop().call_soon(self._hand_over)
         return ""
+
+    def _hand_over(self) -> None:
+        """Give the session the events received since the last hand-over, as one batch."""
+        if self._handover is not None:
+            self._handover.cancel()
+            self._handover = None
+        if not self._pending:
+            return
+        assert self._sink is not None
+        events, self._pending = self._pending, []
+        if self._durable is not None:
+            self._durable.ingest(events, self.source, self._cursor())
+        else:
+            self._sink.ingest(events, self.source)
+            if self.last_seq - self._acked >= ACK_EVERY:
+                self._wake.set()  # a durable sink's acks wait for its commits: the timer sends them
 
     def _cursor(self) -> tuple[str, str, int]:
         assert self.stream is not None

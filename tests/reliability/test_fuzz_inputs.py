@@ -103,18 +103,24 @@ def test_feed_frames_are_recorded_or_refused_with_a_reason(frames: list[tuple[st
         feed.stream = "fuzz"
         valid: list[dict[str, Any]] = []
         refusals = 0
-        for what, body in frames:
-            if what == "garbage":
-                try:
-                    parse_server_frame(body)
-                    continue  # by chance a real frame: not garbage
-                except ProtocolError:
-                    refusals += 1
-                assert feed._frame(body) == ""
-                continue
-            assert feed._frame(encode_batch(feed.last_seq + 1, [e for _, e in body])) == ""
-            valid += [e for ok, e in body if ok]
-            refusals += sum(not ok for ok, _ in body)
+
+        async def deliver() -> None:
+            nonlocal valid, refusals
+            for what, body in frames:
+                if what == "garbage":
+                    try:
+                        parse_server_frame(body)
+                        continue  # by chance a real frame: not garbage
+                    except ProtocolError:
+                        refusals += 1
+                    assert feed._frame(body) == ""
+                else:
+                    assert feed._frame(encode_batch(feed.last_seq + 1, [e for _, e in body])) == ""
+                    valid += [e for ok, e in body if ok]
+                    refusals += sum(not ok for ok, _ in body)
+                await asyncio.sleep(0)  # the reader waits for the socket: the feed hands over
+
+        asyncio.run(deliver())
         session.close()
         path = session.path
         logged = _rows(path, "SELECT kind, data FROM events WHERE source = 'ws' ORDER BY seq")
