@@ -15,6 +15,10 @@ from console.domain.state import SessionState
 from console.feeds.base import Feed, FeedSink, FeedState, cancel_task
 from console.feeds.simulator import Simulator
 
+# Events per hand-over: the window's loop runs between them, so a key press waits for
+# one chunk (a few ms), not for everything a late tick has piled up.
+CHUNK = 500
+
 
 class SimulatorFeed(Feed):
     source = "sim"
@@ -44,5 +48,9 @@ class SimulatorFeed(Feed):
             await asyncio.sleep(self.tick)
             now = self.clock.now_ms()
             if now > last:
-                sink.ingest(self.simulator.step(self._state(), now, now - last), self.source)
+                events = self.simulator.step(self._state(), now, now - last)
                 last = now
+                for start in range(0, len(events), CHUNK):
+                    if start:
+                        await asyncio.sleep(0)
+                    sink.ingest(events[start : start + CHUNK], self.source)

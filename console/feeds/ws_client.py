@@ -36,7 +36,6 @@ from console.feeds.base import Backoff, DurableSink, Feed, FeedSink, FeedState, 
 from console.feeds.ws_protocol import (
     FINAL_CLOSE_CODES,
     FINAL_ERRORS,
-    MAX_BATCH,
     PROTOCOL,
     ErrorFrame,
     Events,
@@ -65,6 +64,9 @@ ACTION_BUFFER = 1000
 ROOM_POLL_S = 0.05
 # Longest stretch of frames handled without letting the loop's other tasks run.
 BUSY_S = 0.02
+# Events handed to the session at once, at most (plus one frame): about 10 ms of the
+# engine's time, so the window's loop is never held longer by a burst of frames.
+HAND_OVER = 1000
 # How much of a refused frame the rejected table keeps.
 PREVIEW_CHARS = 4096
 
@@ -338,7 +340,7 @@ class WebSocketFeed(Feed):
         if events:
             self.last_seq += len(events)
             self._pending += events
-            if len(self._pending) >= MAX_BATCH:
+            if len(self._pending) >= HAND_OVER:
                 self._hand_over()
             elif self._handover is None:
                 # Runs when the reader next waits for the socket (or yields after BUSY_S).

@@ -25,7 +25,7 @@ from console.engine.session import LiveSession
 from console.engine.virtual_run import run_virtual
 from console.feeds.base import Backoff, FeedState, FeedStatus
 from console.feeds.simulator import Simulator
-from console.feeds.ws_client import WebSocketFeed
+from console.feeds.ws_client import HAND_OVER, WebSocketFeed
 from console.feeds.ws_protocol import (
     CLOSE_AUTH,
     CLOSE_HELLO,
@@ -391,6 +391,32 @@ def test_garbage_frames_are_rejected_with_reasons_and_the_link_goes_on(tmp_path:
     assert reasons[9] == "unknown SKU 'NOPE'"
     assert len(reasons) == 10
     assert feed.lost == 26216 and feed.refused_frames == 6
+
+
+def test_frames_that_arrive_together_reach_the_session_as_one_batch() -> None:
+    """Single-event frames are handed over in bursts, in order, none larger than HAND_OVER."""
+    n = 3000
+    server = Scripted([welcome(), *(encode_event(i, comment(i)) for i in range(1, n + 1))])
+
+    class Counting(_Null):
+        def __init__(self) -> None:
+            super().__init__()
+            self.calls: list[int] = []
+
+        def ingest(self, raws: list[Any], source: str) -> int:
+            self.calls.append(len(raws))
+            return super().ingest(raws, source)
+
+    sink = Counting()
+
+    async def body(feed: WebSocketFeed) -> None:
+        await feed.start(sink)
+        await until(lambda: len(sink.events) == n)
+
+    asyncio.run(scripted_run(server, lambda url: WebSocketFeed(url, backoff=FAST), body))
+    assert sink.events == [comment(i) for i in range(1, n + 1)]
+    assert max(sink.calls) <= HAND_OVER
+    assert len(sink.calls) < n / 5  # many frames per call, not one each
 
 
 def test_duplicates_are_dropped_and_counted() -> None:

@@ -18,8 +18,7 @@ from console.domain.clock import RealClock
 from console.engine.runner import SessionRunner
 from console.engine.session import LiveSession
 from console.feeds.base import FeedState, FeedStatus
-from console.feeds.ws_client import WebSocketFeed
-from console.feeds.ws_protocol import MAX_BATCH
+from console.feeds.ws_client import HAND_OVER, WebSocketFeed
 from console.feeds.ws_server import FeedServer, SimulatedStream
 from console.store.verify import verify
 from console.store.writer import ROW_BYTES
@@ -91,7 +90,8 @@ def test_a_console_slower_than_its_feed_holds_the_server_back(
     disk.slow_s = 0.004
     bound = 1024 * 1024
     stream = SimulatedStream("mega", 3, 20_000.0, sample())
-    server = FeedServer(stream, heartbeat_s=0.5, batch=50)
+    frame = 50
+    server = FeedServer(stream, heartbeat_s=0.5, batch=frame)
     session = _session(tmp_path / "slow.live.db")
     session.writer.max_buffered = bound
     peak = 0
@@ -123,7 +123,7 @@ def test_a_console_slower_than_its_feed_holds_the_server_back(
         session.close()
     assert feed.room_waits > 0 and feed.connections == 1
     # Over the bound by at most one hand-over: the frames read since the last room check.
-    assert peak < bound + MAX_BATCH * (ROW_BYTES + 400)
+    assert peak < bound + (HAND_OVER + frame) * (ROW_BYTES + 400)
     _exact(session, feed, stream)
 
 

@@ -66,3 +66,38 @@ def test_a_feed_whose_loop_dies_says_so() -> None:
     asyncio.run(run())
     assert feed.status.state is FeedState.FAILED
     assert "disk on fire" in feed.status.detail
+
+
+def test_a_late_tick_is_handed_over_in_chunks_with_the_loop_running_between() -> None:
+    import asyncio
+
+    from console.domain.clock import VirtualClock
+    from console.domain.state import SessionState
+    from console.feeds.sim_feed import CHUNK
+
+    sizes: list[int] = []
+    turns: list[int] = []  # how many ingests had happened each time another task ran
+
+    class Sink:
+        def ingest(self, raws: list[object], source: str) -> int:
+            sizes.append(len(raws))
+            return len(raws)
+
+        def reject(self, reason: str, payload: str, source: str) -> None:
+            raise AssertionError
+
+    clock = VirtualClock(START_MS)
+    feed = SimulatorFeed(Simulator("mega", rate=20_000), SessionState, clock, tick=0.001)
+
+    async def run() -> None:
+        await feed.start(Sink())
+        await asyncio.sleep(0.01)
+        clock.advance(2000)  # the tick came two seconds late: about 40,000 events
+        for _ in range(200):
+            turns.append(len(sizes))
+            await asyncio.sleep(0)
+        await feed.stop()
+
+    asyncio.run(run())
+    assert sum(sizes) > 20_000 and max(sizes) <= CHUNK
+    assert len(set(turns)) > sum(sizes) // CHUNK // 2  # the loop ran between the chunks
