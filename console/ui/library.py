@@ -518,13 +518,14 @@ class LibraryWindow(QWidget):
     def _confirm_retention(self, entry: LibraryEntry, years: int, days: int) -> None:
         recorded = QDateTime.fromMSecsSinceEpoch(entry.recorded_at_ms)
         until = QDateTime.fromMSecsSinceEpoch(keep_until_ms(entry, days))
+        period = self.tr("a year") if years == 1 else self.tr("{0} years").format(years)
         text = self.tr(
-            "This session was recorded on {0}, less than {1} years ago. Records of live sales "
-            "must be kept for {1} years (the retention period in Settings › Library), so it "
+            "This session was recorded on {0}, less than {1} ago. Records of live sales "
+            "must be kept for {1} (the retention period in Settings › Library), so it "
             "should stay until {2}. Delete it anyway?"
         ).format(
             QLocale().toString(recorded.date(), QLocale.FormatType.LongFormat),
-            years,
+            period,
             QLocale().toString(until.date(), QLocale.FormatType.LongFormat),
         )
         then = partial(self._delete, entry, days, force=True)

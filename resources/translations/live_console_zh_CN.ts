@@ -761,8 +761,16 @@ The session goes on recording. The details are in the log file:
         <translation>删除</translation>
     </message>
     <message>
-        <source>This session was recorded on {0}, less than {1} years ago. Records of live sales must be kept for {1} years (the retention period in Settings › Library), so it should stay until {2}. Delete it anyway?</source>
-        <translation>此场次录制于 {0}，距今不足 {1} 年。直播销售记录须保存 {1} 年（设置 › 场次库中的保存期限），应保留到 {2}。仍要删除吗？</translation>
+        <source>a year</source>
+        <translation>1 年</translation>
+    </message>
+    <message>
+        <source>{0} years</source>
+        <translation>{0} 年</translation>
+    </message>
+    <message>
+        <source>This session was recorded on {0}, less than {1} ago. Records of live sales must be kept for {1} (the retention period in Settings › Library), so it should stay until {2}. Delete it anyway?</source>
+        <translation>此场次录制于 {0}，距今不足 {1}。直播销售记录须保存 {1}（设置 › 场次库中的保存期限），应保留到 {2}。仍要删除吗？</translation>
     </message>
     <message>
         <source>Within the retention period</source>

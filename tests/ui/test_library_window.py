@@ -241,6 +241,18 @@ def test_delete_after_the_retention_period_asks_once(
     assert not path.exists()
 
 
+def test_a_one_year_retention_period_reads_as_a_year(
+    window: LibraryWindow, settings: Settings
+) -> None:
+    settings.set("library.retention_years", 1)
+    select(window, "small.live.db")
+    window.delete_button.click()
+    press(boxes(window)[-1], "Delete")
+    second = boxes(window)[-1]
+    assert "less than a year ago" in second.text()
+    assert "must be kept for a year (" in second.text()
+
+
 def test_cancel_keeps_the_file(window: LibraryWindow) -> None:
     select(window, "small.live.db")
     window.delete_button.click()
