@@ -45,23 +45,28 @@ def _describe(path: Path, e: sqlite3.Error) -> SessionFileError:
 
 
 def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
-    """A configured connection; SessionFileError (never a traceback) for a bad file."""
+    """A configured connection; SessionFileError (never a traceback) for a bad file.
+
+    Another program's SQLite file is recognised before anything is changed in it
+    (configuring switches the journal to WAL), and no connection is left open.
+    """
     if not create and not path.is_file():
         raise SessionFileError(f"{path} does not exist")
     try:
         conn = sqlite3.connect(path, isolation_level="DEFERRED")
-        configure(conn)
-        if create:
-            migrate(conn)
-        elif not conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='session'"
-        ).fetchone():
-            conn.close()
-            raise SessionFileError(f"{path.name} is an SQLite file but not a Live Console session")
-        else:
-            migrate(conn)
     except sqlite3.Error as e:
         raise _describe(path, e) from None
+    try:
+        ours = "SELECT 1 FROM sqlite_master WHERE type='table' AND name='session'"
+        if not create and not conn.execute(ours).fetchone():
+            raise SessionFileError(f"{path.name} is an SQLite file but not a Live Console session")
+        configure(conn)
+        migrate(conn)
+    except BaseException as e:
+        conn.close()
+        if isinstance(e, sqlite3.Error):
+            raise _describe(path, e) from None
+        raise
     return conn
 
 

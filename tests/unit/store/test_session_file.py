@@ -24,11 +24,14 @@ def test_not_sqlite(tmp_path: Path) -> None:
         open_session(bad)
 
 
-def test_sqlite_but_not_ours(tmp_path: Path) -> None:
+def test_sqlite_but_not_ours_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    before = other.read_bytes()
     with pytest.raises(SessionFileError, match="not a Live Console session"):
         open_session(other)
+    assert other.read_bytes() == before  # not switched to WAL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]  # no -wal/-shm left
 
 
 def test_missing(tmp_path: Path) -> None:
