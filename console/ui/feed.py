@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from console.domain.events import Event
 from console.domain.state import PinnedComment
 from console.engine.source import ConsoleSource
-from console.ui.feed_model import KIND_ROLE, FeedModel, tooltip_html
+from console.ui.feed_model import KIND_ROLE, FeedModel, one_line, tooltip_html
 from console.ui.widgets import plain_label
 
 # Kinds the operator can hide; markers and pins are the operator's own and always show.
@@ -279,7 +279,7 @@ class FeedPanel(QWidget):
         if pinned is None:
             self.banner.hide()
             return
-        full = self.tr("{0}: {1}").format(pinned.user, pinned.text)
+        full = one_line(self.tr("{0}: {1}").format(pinned.user, pinned.text))
         short = full if len(full) <= BANNER_CHARS else full[: BANNER_CHARS - 1] + "…"
         self.pinned_label.setText(short)
         self.pinned_label.setToolTip(tooltip_html(full))

@@ -43,11 +43,20 @@ _QUESTION = re.compile("[?？]")
 # Amber at low alpha reads as "look here" on both the light and the dark theme.
 HIGHLIGHT_BRUSH = QBrush(QColor(255, 193, 7, 70))
 
-# A feed line is one line: every line break a viewer can type becomes a space.
-_ONE_LINE = str.maketrans(dict.fromkeys("\n\r\t\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
+# A feed line is one line: every line break a viewer can type becomes a space. Bidi
+# controls go: typed into a name or a comment they would reorder the rest of the line
+# (and pass one viewer's words off as another's); Arabic and Hebrew read right without.
+_BREAKS = "\n\r\t\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_ONE_LINE = str.maketrans({**dict.fromkeys(_BREAKS, " "), **dict.fromkeys(_BIDI)})
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the list's only parent; never modified
+
+
+def one_line(text: str) -> str:
+    """Untrusted text as a line shows it: line breaks as spaces, no bidi controls."""
+    return text if text.isprintable() else text.translate(_ONE_LINE)  # cheap test first
 
 
 def tooltip_html(text: str) -> str:
@@ -237,9 +246,7 @@ class FeedModel(QAbstractListModel):
                 )
         else:
             body = kind
-        if not body.isprintable():  # cheap test first: line breaks are rare
-            body = body.translate(_ONE_LINE)
-        line = self._stamp(ev.ts_ms) + "  " + body
+        line = self._stamp(ev.ts_ms) + "  " + one_line(body)
         return _Row(ev, line, user, text, self._matches(kind, text))
 
     def _title(self, sku: str, state: SessionState) -> str:

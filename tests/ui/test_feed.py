@@ -113,6 +113,18 @@ def test_multi_line_comments_show_on_one_line(panel: FeedPanel, session: LiveSes
     assert panel.model.index(0, 0).data(TEXT_ROLE) == "line one\nline two\u2028three"
 
 
+def test_bidi_controls_cannot_reorder_a_line(panel: FeedPanel, session: LiveSession) -> None:
+    """A name ending in RIGHT-TO-LEFT OVERRIDE would show the comment after it backwards."""
+    spoof = comment("bob\u202e", "\u2066I sold it to you\u2069 for \u200f¥1")
+    session.ingest([spoof], "sim")
+    panel.refresh()
+    assert panel.model.index(0, 0).data().endswith("bob: I sold it to you for ¥1")
+    assert panel.model.index(0, 0).data(TEXT_ROLE) == spoof["text"]  # the log keeps it all
+    session.pin(panel.model.event_at(0))
+    panel.refresh()
+    assert panel.pinned_label.text() == "bob: I sold it to you for ¥1"
+
+
 def test_one_insert_per_refresh(panel: FeedPanel, session: LiveSession) -> None:
     inserts: list[tuple[int, int]] = []
     panel.model.rowsInserted.connect(lambda _parent, first, last: inserts.append((first, last)))
