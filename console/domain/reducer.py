@@ -23,7 +23,7 @@ from console.domain.deals import (
     DealSpec,
 )
 from console.domain.decode import DecodeError, decode
-from console.domain.events import Event
+from console.domain.events import AUDIENCE_KINDS, Event
 from console.domain.money import format_money
 from console.domain.state import (
     Bucket,
@@ -183,6 +183,8 @@ def check(
         return f"ts_ms {ts_ms} is in the future"
     if kind == "order":
         return _order_check(state, data)
+    if kind in AUDIENCE_KINDS:  # the rest of the audience asks nothing more of the session
+        return None
     if kind == "product_added":
         return _product_check(state, data, new=True)
     if kind == "product_updated":

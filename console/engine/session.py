@@ -141,21 +141,22 @@ class LiveSession:
         ev = admit(self.state, raw, source, now)
         if isinstance(ev, str):
             return ev
-        text = encode_data(ev.data)
-        self._head = row_hash(self._head, ev.seq, ev.ts_ms, ev.kind, source, text)
+        seq, ts_ms, kind, _, data = ev
+        text = encode_data(data)
+        self._head = head = row_hash(self._head, seq, ts_ms, kind, source, text)
         apply(self.state, ev)
-        rows.append((ev.seq, ev.ts_ms, ev.kind, source, text, self._head))
-        if ev.kind in ACTIVITY_KINDS:
+        rows.append((seq, ts_ms, kind, source, text, head))
+        if kind in ACTIVITY_KINDS:
             self.activity.append(ev)
-        if self.listeners and ev.kind not in AUDIENCE_KINDS:
+        if self.listeners and kind not in AUDIENCE_KINDS:
             for listener in self.listeners:
                 listener(ev)
-        if ev.kind == "order":
-            deal = self.state.live_deals.get(ev.data["sku"])
+        if kind == "order":
+            deal = self.state.live_deals.get(data["sku"])
             if deal is not None and deal.left == 0:  # the order that takes the last unit
                 # A feed may stamp it a little before the deal went live; the deal still
                 # ends after it began.
-                self._end_deal(deal, "sold_out", max(ev.ts_ms, deal.started_at_ms or 0), rows)
+                self._end_deal(deal, "sold_out", max(ts_ms, deal.started_at_ms or 0), rows)
         return ev
 
     def _system(self, raw: dict[str, Any], rows: list[EventRow]) -> Event:
