@@ -79,6 +79,39 @@ def _public_url(url: URL) -> URL:
     return url.with_user(None).without_query_params("token")
 
 
+class _Silence:
+    """Ends a read loop (through its `asyncio.timeout`) once the server is quiet too long.
+
+    One timer per `timeout`, re-armed from the last frame when it fires: a timeout on
+    every receive cost more than the frame itself (about 15 us each). A timer that
+    fires late means this loop stalled (a long GC, a slow dialog), not the link: the
+    frames are waiting in the socket, so the count starts again.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, deadline: asyncio.Timeout,
+                 timeout: float) -> None:  # fmt: skip
+        self.heard_at = loop.time()  # the read loop sets it before each receive
+        self.paused = False  # not reading on purpose (waiting for room in the session)
+        self._loop = loop
+        self._deadline = deadline
+        self._timeout = timeout
+        self._due = self.heard_at + timeout
+        self._handle = loop.call_at(self._due, self._check)
+
+    def _check(self) -> None:
+        now = self._loop.time()
+        if self.paused or now - self._due > self._timeout / 2:
+            self.heard_at = now
+        if now - self.heard_at >= self._timeout:
+            self._deadline.reschedule(now)  # the read loop ends with TimeoutError
+            return
+        self._due = self.heard_at + self._timeout
+        self._handle = self._loop.call_at(self._due, self._check)
+
+    def stop(self) -> None:
+        self._handle.cancel()
+
+
 class WebSocketFeed(Feed):
     """Events from a ws:// or wss:// feed; a token goes in the URL's `token` parameter."""
 
@@ -241,32 +274,36 @@ class WebSocketFeed(Feed):
         writer = loop.create_task(self._write(ws), name="ws-feed-writer")
         yielded = loop.time()
         try:
-            while True:
-                if self._durable is not None and not self._durable.has_room():
-                    await self._wait_for_room()
-                asked = loop.time()
-                if asked - yielded >= BUSY_S:
-                    # Frames already buffered come back without suspending: a backlog
-                    # (after a pause, a slow disk) would otherwise hold the loop and the UI.
-                    await asyncio.sleep(0)
-                    yielded = asked
+            async with asyncio.timeout(None) as deadline:
+                silence = _Silence(loop, deadline, timeout)
                 try:
-                    msg = await ws.receive(timeout=timeout)
-                except TimeoutError:
-                    if loop.time() - asked > 1.5 * timeout:
-                        continue  # the timer fired late: our loop stalled, not the link
-                    return f"nothing from the server for {timeout:g} s"
-                if msg.type is aiohttp.WSMsgType.TEXT:
-                    why = self._frame(msg.data)
-                    if why:
-                        return why
-                elif msg.type is aiohttp.WSMsgType.BINARY:
-                    preview = msg.data[:PREVIEW_CHARS].hex()
-                    self._refuse("binary frames are not part of the protocol", preview)
-                elif msg.type is aiohttp.WSMsgType.ERROR:
-                    return f"the link failed: {msg.data}"
-                else:
-                    return self._closed(ws, "the server closed the connection")
+                    while True:
+                        if self._durable is not None and not self._durable.has_room():
+                            silence.paused = True
+                            await self._wait_for_room()
+                            silence.paused = False
+                        now = silence.heard_at = loop.time()
+                        if now - yielded >= BUSY_S:
+                            # Frames already buffered come back without suspending: a
+                            # backlog (after a pause, a slow disk) would hold the loop and UI.
+                            await asyncio.sleep(0)
+                            yielded = now
+                        msg = await ws.receive()
+                        if msg.type is aiohttp.WSMsgType.TEXT:
+                            why = self._frame(msg.data)
+                            if why:
+                                return why
+                        elif msg.type is aiohttp.WSMsgType.BINARY:
+                            preview = msg.data[:PREVIEW_CHARS].hex()
+                            self._refuse("binary frames are not part of the protocol", preview)
+                        elif msg.type is aiohttp.WSMsgType.ERROR:
+                            return f"the link failed: {msg.data}"
+                        else:
+                            return self._closed(ws, "the server closed the connection")
+                finally:
+                    silence.stop()
+        except TimeoutError:
+            return f"nothing from the server for {timeout:g} s"
         finally:
             self._hand_over()
             await cancel_task(writer)
