@@ -47,7 +47,7 @@ $(PKGSTAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,packaging]'
 	touch $(PKGSTAMP)
 
-$(BUNDLE): $(PKGSTAMP) packaging/live-console.spec packaging/make_icons.py packaging/rthook_child_env.py $(shell find console resources -type f ! -name '*.pyc')
+$(BUNDLE): $(PKGSTAMP) packaging/live-console.spec packaging/make_icons.py packaging/icu_data.py packaging/rthook_child_env.py packaging/rthook_qtopengl.py $(shell find console resources -type f ! -name '*.pyc')
 	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/live-console.spec
 	touch $(BUNDLE)
 
