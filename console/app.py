@@ -53,7 +53,9 @@ from console.ui.theme import apply_theme
 
 # The start screen should show in well under a second, so what only a session, a
 # replay or the library needs (pyqtgraph, numpy, aiohttp, sqlite-utils) is imported
-# where it is first used.
+# where it is first used. The live window shows before its charts (pyqtgraph, numpy:
+# ConsoleWindow builds them after its first paint), and its OBS overlay and product
+# pictures (aiohttp) start once the charts are in.
 if TYPE_CHECKING:
     from console.engine.runner import SessionRunner
     from console.engine.session import LiveSession
@@ -111,8 +113,10 @@ class Console:
         self.library: LibraryWindow | None = None
         self.overlay: OverlayService | None = None
         self.front: QWidget | None = None  # the window opened last (what --screenshot grabs)
+        self.crashes: CrashReporter | None = None  # uncaught errors, counted (for --self-test)
         self.quit = asyncio.Event()
         self._fetch: asyncio.Task[FetchReport] | None = None
+        self._serving: asyncio.Task[None] | None = None  # the overlay and pictures (_serve)
         self._windows: dict[int, QWidget] = {}
         self._starting = False
         self._tasks: set[asyncio.Task[None]] = set()
@@ -217,9 +221,7 @@ class Console:
         from console.engine.runner import SessionRunner
         from console.engine.virtual_run import run_virtual
         from console.feeds.sim_feed import SimulatorFeed
-        from console.importers.images import fetch_images, image_urls
         from console.ui.main_window import MainWindow
-        from console.ui.overlay_panel import OverlayPanel, OverlayService
         from console.ui.thumbnails import set_image_cache
 
         if self.session is not None:
@@ -245,15 +247,9 @@ class Console:
             raise
         cache = image_cache_dir(self.root)
         set_image_cache(cache)
-        urls = image_urls(p.product for p in session.state.products.values())
-        if urls:  # pictures arrive while the show starts; the queue shows them as they land
-            self._fetch = asyncio.get_running_loop().create_task(fetch_images(urls, cache))
-        self.overlay = OverlayService(
-            session, session, self.settings, self.root, port=self.options.overlay_port
-        )
-        await self.overlay.start()  # a port in use shows in the panel; the show goes on
         window = MainWindow(session, self.settings, self.runner.feeds, image_cache=cache,
-                            overlay=OverlayPanel(self.overlay))  # fmt: skip
+                            overlay_dock=True)  # fmt: skip
+        window.built.connect(partial(self._window_built, window, session, cache))
         window.end_requested.connect(self.end_session)
         window.settings_requested.connect(self.open_settings)
         self._connect_window(window, session.path)
@@ -268,17 +264,41 @@ class Console:
                 window.setGeometry(screen.availableGeometry())
         window.show()
 
+    def _window_built(self, window: MainWindow, session: LiveSession, cache: Path) -> None:
+        log.info("live window complete: charts built")
+        if self.window is window and self._serving is None:
+            self._serving = asyncio.get_running_loop().create_task(
+                self._serve(window, session, cache)
+            )
+
+    async def _serve(self, window: MainWindow, session: LiveSession, cache: Path) -> None:
+        """Once the live window is up: the product pictures and the OBS overlay's server."""
+        from console.importers.images import fetch_images, image_urls
+        from console.ui.overlay_panel import OverlayPanel, OverlayService
+
+        if self.window is not window or id(window) not in self._windows:  # closed meanwhile
+            return
+        urls = image_urls(p.product for p in session.state.products.values())
+        if urls:  # pictures arrive while the show starts; the queue shows them as they land
+            self._fetch = asyncio.get_running_loop().create_task(fetch_images(urls, cache))
+        self.overlay = OverlayService(
+            session, session, self.settings, self.root, port=self.options.overlay_port
+        )
+        window.set_overlay(OverlayPanel(self.overlay))
+        await self.overlay.start()  # a port in use shows in the panel; the show goes on
+
     def _feeds(self, plan: SessionPlan, session: LiveSession, clock: RealClock) -> list[Feed]:
         """The plan's live feeds and webhooks, or the simulator for practice."""
-        from console.feeds.factory import open_feed
-        from console.feeds.shopify_webhook import ShopifyWebhookFeed
-        from console.feeds.sim_feed import SimulatorFeed
-        from console.feeds.simulator import Simulator
-
         if not plan.live:
+            from console.feeds.sim_feed import SimulatorFeed
+            from console.feeds.simulator import Simulator
+
             label = QApplication.translate("Console", "Built-in simulator (practice mode)")
             sim = Simulator(plan.preset, seed=random.randrange(1 << 30), rate=plan.rate)
             return [SimulatorFeed(sim, lambda: session.state, clock, label=label)]
+        from console.feeds.factory import open_feed  # aiohttp: live feeds only
+        from console.feeds.shopify_webhook import ShopifyWebhookFeed
+
         twitch_url = self.settings.get("connections.twitch_url")
         feeds = [
             open_feed(parse_feed_uri(text), state=lambda: session.state, clock=clock,
@@ -300,6 +320,8 @@ class Console:
     async def _stop_live(self) -> None:
         """The live window has closed: stop its feeds and close (and so end) its session."""
         self.window = None
+        await cancel_task(self._serving)
+        self._serving = None
         overlay, self.overlay = self.overlay, None
         if overlay is not None:
             await overlay.stop()
@@ -426,20 +448,66 @@ class Console:
 
 
 def self_check(console: Console) -> str | None:
-    """Why the self-test failed, or None: the window drew, events flowed and reached the file."""
+    """Why the self-test failed, or None: the window and its charts drew, events flowed and
+    reached the file, nothing raised uncaught, and what a packaged build leaves out or
+    slims down was not needed after all (`runtime_check`)."""
     w, s = console.window, console.session
     if w is None or s is None:
         return "the console did not start"
     if w.frames < 5:
         return f"only {w.frames} frames were drawn"
-    image = w.grab().toImage()
-    if image.isNull() or image.width() < 400:
+    try:
+        charts = w.charts.grab().toImage()  # pyqtgraph's curves, axes and labels
+        image = w.grab().toImage()
+    except Exception as e:  # a paint that raised: the error comes back here
+        return f"the window did not render: {e}"
+    if image.isNull() or image.width() < 400 or charts.isNull() or charts.height() < 100:
         return "the window did not render"
+    if len(w.charts.series_data("viewers")[0]) == 0:
+        return "the charts have no data"
+    if console.crashes is not None and console.crashes.count:
+        return f"{console.crashes.count} uncaught error(s), logged in {console.crashes.log_path}"
     if s.state.totals.events < 10:
         return f"only {s.state.totals.events} events arrived from the simulator"
     s.writer.flush()
     if s.writer.committed_seq < s.state.totals.events // 2:
         return "events did not reach the session file"
+    return runtime_check()
+
+
+def runtime_check() -> str | None:
+    """Why a library the console relies on does not work, or None.
+
+    A packaged build leaves some out and slims others (packaging/README.md): numpy
+    must multiply matrices (its BLAS), TLS must load for wss:// feeds and Shopify,
+    and on Linux Qt's ICU data must still sort Chinese, name time zones and decode
+    GB18030.
+    """
+    import ssl
+
+    import aiohttp  # noqa: F401 (the feeds' and the overlay's: it must import)
+    import numpy as np
+
+    m = np.arange(64.0).reshape(8, 8)
+    if (m @ m.T)[7, 7] != sum(float(v) ** 2 for v in range(56, 64)):
+        return "numpy multiplies matrices wrongly"
+    try:
+        ssl.create_default_context()
+    except (ssl.SSLError, OSError) as e:
+        return f"TLS does not work: {e}"
+    if sys.platform.startswith("linux"):  # Qt's own ICU, cut down in the bundle
+        from PySide6.QtCore import QCollator, QLocale, QStringDecoder, QTimeZone
+
+        if QCollator(QLocale("zh_CN")).compare("李", "张") >= 0:  # lǐ before zhāng
+            return "Qt cannot sort Chinese (ICU's collation data)"
+        shanghai = QTimeZone(b"Asia/Shanghai")  # invalid where tzdata is not installed
+        zone = shanghai.displayName(
+            QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale("zh_CN")
+        )
+        if shanghai.isValid() and "中国" not in zone:
+            return f"Qt names time zones wrongly, {zone!r} (ICU's zone data)"
+        if not QStringDecoder("GB18030").isValid():
+            return "Qt cannot decode GB18030 (ICU's converters)"
     return None
 
 
@@ -461,7 +529,8 @@ def _plan(options: AppOptions) -> SessionPlan | None:
 async def _run(app: QApplication, options: AppOptions, settings: Settings,
                instance: SingleInstance, log_path: Path) -> int:  # fmt: skip
     console = Console(app, options, settings)
-    CrashReporter(log_path, lambda: console.front).install(asyncio.get_running_loop())
+    console.crashes = CrashReporter(log_path, lambda: console.front)
+    console.crashes.install(asyncio.get_running_loop())
     instance.requested.connect(console.handle_request)
     for sig in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C in a terminal: close like Quit
         with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows' loop has none
@@ -487,6 +556,10 @@ async def _run(app: QApplication, options: AppOptions, settings: Settings,
     if options.self_test or options.screenshot:
 
         def finish() -> None:
+            from console.ui.console_window import ConsoleWindow
+
+            if isinstance(console.front, ConsoleWindow):
+                console.front.charts  # noqa: B018 (built now if the window has not painted yet)
             if options.screenshot and console.front is not None:
                 console.front.grab().save(str(options.screenshot))
                 print(f"screenshot saved to {options.screenshot}")

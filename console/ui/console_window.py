@@ -4,6 +4,11 @@ The live window and the replay window are both a `ConsoleWindow`: the same
 session bar, KPI tiles, charts, queue, presenting, deal and feed panels read
 a `ConsoleSource` each frame (the UI pulls; no signal per event). Only the
 live window hands the panels a `LiveSession` to send commands to.
+
+The charts come last: pyqtgraph and numpy take a good half second to import
+and the plots a few tenths more to build, so the window shows without them and
+builds them on the turn of the event loop after its first paint (or when
+`charts` is first asked for), then says so with `built`.
 """
 
 from __future__ import annotations
@@ -11,14 +16,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QSplitter, QWidget
 
 from console.engine.session import LiveSession
 from console.engine.source import ConsoleSource
-from console.ui.charts import LiveCharts
 from console.ui.deal_panel import DealPanel
 from console.ui.feed import FeedPanel
 from console.ui.kpis import KpiTiles
@@ -27,13 +32,28 @@ from console.ui.queue import QueuePanel
 from console.ui.session_bar import SessionBar
 from console.ui.settings import Settings
 
+if TYPE_CHECKING:
+    from console.ui.charts import LiveCharts
+
 FRAME_MS = 50  # 20 Hz: smooth countdowns, cheap enough at 20,000 events/s
 LAYOUT_VERSION = 1
+CHARTS_INDEX = 2  # in the central splitter, under the session bar and the KPI tiles
+
+
+class _ChartsPending(QWidget):
+    """The charts' place until they are built; says when the window first painted it."""
+
+    painted = Signal()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.painted.emit()
 
 
 class ConsoleWindow(QMainWindow):
     library_requested = Signal()
     report_requested = Signal()
+    built = Signal()  # the charts are in: the window is complete
 
     def __init__(self, source: ConsoleSource, session: LiveSession | None, path: Path,
                  settings: Settings, parent: QWidget | None = None) -> None:  # fmt: skip
@@ -42,10 +62,10 @@ class ConsoleWindow(QMainWindow):
         self.resize(1366, 768)
         self.session_bar = SessionBar(source, path)
         self.kpis = KpiTiles(source)
-        self.charts = LiveCharts(source)
-        self.charts.set_window(str(settings.get("charts.window")))
-        self.charts.set_dark(settings.get("theme") == "dark")
-        self.charts.window_changed.connect(lambda mode: settings.set("charts.window", mode))
+        self._source = source
+        self._charts: LiveCharts | None = None
+        self._pending = _ChartsPending()
+        self._pending.painted.connect(self._after_first_paint)
         self.queue = QueuePanel(source, session)
         self.presenting = PresentingPanel(source)
         self.feed = FeedPanel(source, pin=session.pin if session is not None else None)
@@ -56,8 +76,8 @@ class ConsoleWindow(QMainWindow):
         self.central = QSplitter(Qt.Orientation.Vertical)
         self.central.addWidget(self.session_bar)
         self.central.addWidget(self.kpis)
-        self.central.addWidget(self.charts)
-        self.central.setStretchFactor(2, 1)
+        self.central.addWidget(self._pending)
+        self.central.setStretchFactor(CHARTS_INDEX, 1)
         self.central.setChildrenCollapsible(False)
         self.setCentralWidget(self.central)
         self.docks = {
@@ -69,7 +89,7 @@ class ConsoleWindow(QMainWindow):
         self.resizeDocks([self.docks["queue"]], [440], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["presenting"]], [400], Qt.Orientation.Horizontal)
         self.panels: list[Callable[[], None]] = [
-            self.session_bar.refresh, self.kpis.refresh, self.charts.refresh,
+            self.session_bar.refresh, self.kpis.refresh, self._refresh_charts,
             self.queue.refresh, self.presenting.refresh, self.deal.refresh, self.feed.refresh,
         ]  # fmt: skip
         self.frames = 0
@@ -83,6 +103,45 @@ class ConsoleWindow(QMainWindow):
         self._restore_layout()
         self.timer.start(FRAME_MS)
         self.refresh()
+
+    # -- the charts, built once the window is up ------------------------------------------------
+    @property
+    def charts(self) -> LiveCharts:
+        """The charts: built after the first paint, or now if asked for before it."""
+        if self._charts is None:
+            self._build_charts()
+        assert self._charts is not None
+        return self._charts
+
+    @property
+    def complete(self) -> bool:
+        """Whether the charts have been built (`built` has been or is being emitted)."""
+        return self._charts is not None
+
+    def _after_first_paint(self) -> None:
+        self._pending.painted.disconnect(self._after_first_paint)
+        QTimer.singleShot(0, self, self._build_charts)  # once this paint is on the screen
+
+    def _build_charts(self) -> None:
+        if self._charts is not None:
+            return
+        from console.ui.charts import LiveCharts
+
+        settings = self.settings
+        charts = LiveCharts(self._source)
+        charts.set_window(str(settings.get("charts.window")))
+        charts.set_dark(settings.get("theme") == "dark")
+        charts.window_changed.connect(lambda mode: settings.set("charts.window", mode))
+        self._charts = charts
+        self.central.replaceWidget(CHARTS_INDEX, charts)
+        self.central.setStretchFactor(CHARTS_INDEX, 1)  # the stretch is the widget's own
+        self._pending.deleteLater()
+        charts.refresh()
+        self.built.emit()
+
+    def _refresh_charts(self) -> None:
+        if self._charts is not None:
+            self._charts.refresh()
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

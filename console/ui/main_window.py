@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
@@ -33,10 +34,11 @@ from console.engine.session import CommandError, LiveSession
 from console.feeds.base import Feed
 from console.ui.console_window import ConsoleWindow
 from console.ui.deal_dialog import DealDialog
-from console.ui.import_dialog import ImportDialog
-from console.ui.overlay_panel import OverlayPanel
 from console.ui.settings import Settings
 from console.ui.status import StatusPanel
+
+if TYPE_CHECKING:  # it imports aiohttp: the window shows before that is imported
+    from console.ui.overlay_panel import OverlayPanel
 
 FRAME_MS = 50  # 20 Hz: smooth countdowns, cheap enough at 20,000 events/s
 LAYOUT_VERSION = 1
@@ -66,7 +68,9 @@ class MainWindow(ConsoleWindow):
 
     def __init__(self, session: LiveSession, settings: Settings, feeds: Sequence[Feed],
                  parent: QWidget | None = None, *, image_cache: Path | None = None,
-                 overlay: OverlayPanel | None = None) -> None:  # fmt: skip
+                 overlay: OverlayPanel | None = None, overlay_dock: bool = False) -> None:  # fmt: skip
+        """`overlay` is the OBS overlay's panel; with `overlay_dock` and no panel yet, its
+        dock is there from the start (for the saved layout) and `set_overlay` fills it."""
         super().__init__(session, session, session.path, settings, parent)
         self.session = session
         self.image_cache = image_cache
@@ -81,17 +85,31 @@ class MainWindow(ConsoleWindow):
         self.status = StatusPanel(session, feeds, session.writer.save_status, session.path.name)
         self.statusBar().addWidget(self.status, 1)
         self.panels.append(self.status.refresh)
-        if overlay is not None:  # beside the comments: both watch what the audience sees
-            self.docks["overlay"] = self._dock("overlay", self.tr("OBS overlay"), overlay,
+        self.overlay_panel = overlay
+        if overlay is not None or overlay_dock:  # beside the comments: both watch the audience
+            self.docks["overlay"] = self._dock("overlay", self.tr("OBS overlay"), overlay or QWidget(),
                                                Qt.DockWidgetArea.RightDockWidgetArea)  # fmt: skip
             self.tabifyDockWidget(self.docks["feed"], self.docks["overlay"])
             self.docks["feed"].raise_()
-            self.panels.append(overlay.refresh)
+            self.panels.append(self._refresh_overlay)
         self._build_menus()
         self.shortcuts: dict[str, QShortcut] = {}
         self.apply_hotkeys()
         self.confirm_close = True
         self.start_frames()
+
+    def set_overlay(self, panel: OverlayPanel) -> None:
+        """The overlay's panel, into the dock kept for it (`overlay_dock`)."""
+        dock = self.docks["overlay"]
+        placeholder = dock.widget()
+        dock.setWidget(panel)
+        if placeholder is not None and placeholder is not panel:
+            placeholder.deleteLater()
+        self.overlay_panel = panel
+
+    def _refresh_overlay(self) -> None:
+        if self.overlay_panel is not None:
+            self.overlay_panel.refresh()
 
     # -- layout ---------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -174,6 +192,8 @@ class MainWindow(ConsoleWindow):
         dialog.open()
 
     def open_import_dialog(self) -> None:
+        from console.ui.import_dialog import ImportDialog  # (fetches pictures: aiohttp)
+
         existing = set(self.session.state.skus) | set(self.session.state.products)
         dialog = ImportDialog(self.session.state.currency, existing, self, self.image_cache)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
