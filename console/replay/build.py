@@ -14,7 +14,7 @@ from contextlib import closing
 from pathlib import Path
 
 from console.domain.snapshot import to_snapshot
-from console.replay.log import Position, open_readonly
+from console.replay.log import EventLog, Position, open_readonly
 from console.store import checkpoints
 from console.store.checkpoints import CHECKPOINT_EVERY, Checkpoint
 from console.store.errors import SessionFileError
@@ -33,11 +33,12 @@ def build(path: Path, *, every: int = CHECKPOINT_EVERY, progress: Progress | Non
     conn, meta = open_readonly(path)
     built: Built = []
     with closing(conn):
-        pos = Position()
+        pos = Position(feed_kinds=frozenset())  # no feed wanted
+        events = EventLog(conn, path, keep=0)  # read once: nothing to keep
         tail_from = 0  # the first bucket changed since the previous checkpoint
         while True:
             prev = pos.state.last_seq
-            pos.fold(conn, path, until_ts=_NEVER, until_seq=prev + every)
+            pos.fold(events, until_ts=_NEVER, until_seq=prev + every)
             state = pos.state
             if state.last_seq == prev or state.started_at_ms is None:
                 break

@@ -27,7 +27,7 @@ from console.domain.events import Event
 from console.domain.state import SessionState
 from console.engine.source import events_after
 from console.replay import build
-from console.replay.log import Position, open_readonly, read_activity
+from console.replay.log import EventLog, Position, open_readonly
 from console.replay.overview import Jump, Overview, jumps_of, read_overview
 from console.replay.restore import FinalBuckets, Restorer
 from console.store import checkpoints
@@ -49,6 +49,7 @@ class Replay:
         self.end_ms = end_ms
         self.overview = overview
         self._conn = conn
+        self._log = EventLog(conn, path)  # kept across seeks: scrubbing folds the same events
         self._restorer = restorer
         self._trailing = trailing  # events after the last checkpoint
         self._pos = Position()
@@ -100,10 +101,7 @@ class Replay:
 
     def activity_after(self, seq: int) -> list[Event]:
         """Feed-worthy events up to the cursor newer than `seq`, oldest first (the last 5,000)."""
-        pos = self._pos
-        if pos.activity is None:
-            pos.activity = read_activity(self._conn, self.path, pos.state.last_seq)
-        return events_after(pos.activity, seq)
+        return events_after(self._pos.feed(self._log), seq)
 
     # -- the scrubber -------------------------------------------------------------------------
     @property
@@ -112,7 +110,7 @@ class Replay:
         if self._jumps is None:
             restorer = self._restorer
             end = restorer.position(restorer.last_at_or_before(self.end_ms))
-            end.fold(self._conn, self.path, until_ts=self.end_ms)
+            end.fold(self._log, until_ts=self.end_ms)
             self._jumps = jumps_of(end.state)
         return self._jumps
 
@@ -145,7 +143,7 @@ class Replay:
             pos = restorer.position(k)
         self._pos = pos
         self._spoiled = True
-        pos.fold(self._conn, self.path, until_ts=t)
+        pos.fold(self._log, until_ts=t)
         self._spoiled = False
         self._cursor = t
 

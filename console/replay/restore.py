@@ -92,7 +92,7 @@ class Restorer:
                 self.bad.add(k)
                 k = self._usable(k - 1)
                 continue
-            return Position(state, self.index[k].ts_ms)
+            return Position(state, self.index[k].ts_ms, feed_from=state.last_seq)
         return Position()
 
     def _snapshot(self, seq: int) -> dict[str, Any]:

@@ -205,6 +205,8 @@ def test_a_damaged_log_names_the_event(copy: Path, show: Recorded) -> None:
             replay.seek(replay.end_ms)
         replay.seek(START_MS + 1000)  # the start still replays
         assert replay.state.last_seq < order_seq
+        with pytest.raises(SessionFileError, match=f"event {order_seq} cannot be replayed"):
+            replay.seek(replay.end_ms)  # again, from the batches kept
 
 
 @pytest.mark.parametrize(
