@@ -18,6 +18,11 @@ from console.domain.script import ScriptAction, ScriptError
 from console.domain.state import SessionState
 from console.engine.session import CommandError, LiveSession
 
+# Unsaved rows a virtual run lets pile up before it waits for the writer: it cannot go
+# faster than the disk anyway, and a 12-hour `simulate` should not hold the live
+# session's whole memory bound (128 MB) of rows it has yet to write.
+AHEAD_BYTES = 8 * 1024 * 1024
+
 
 class SteppedFeed(Protocol):
     def step(self, state: SessionState, now_ms: int, dt_ms: int) -> list[dict[str, Any]]: ...
@@ -89,7 +94,8 @@ def run_virtual(
         clock.set(nxt)
         session.fire_due()
         if nxt > last:
-            session.writer.wait_for_room()  # nobody to refuse here: run at the disk's pace
+            # Nobody to refuse here: run at the disk's pace, a few MB ahead of it at most.
+            session.writer.wait_for_room(AHEAD_BYTES)
             session.ingest(feed.step(session.state, nxt, nxt - last), source)
             last = nxt
             if progress is not None and (nxt - start) % 60_000 < tick_ms:

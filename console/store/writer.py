@@ -209,13 +209,15 @@ class SessionWriter:
         """Whether the rows waiting in memory are under `max_buffered` bytes."""
         return self._bytes < self.max_buffered
 
-    def wait_for_room(self) -> None:
-        """Block until there is room: for producers with nobody to refuse (`simulate`).
+    def wait_for_room(self, bound: int | None = None) -> None:
+        """Block until the rows waiting are under `bound` bytes (the memory bound if None):
+        for producers with nobody to refuse (`simulate`).
 
         SessionFileError when the buffer is full because the file cannot be written.
         """
+        limit = self.max_buffered if bound is None else min(bound, self.max_buffered)
         with self._cond:
-            while self._bytes >= self.max_buffered:
+            while self._bytes >= limit:
                 if self.error is not None:
                     raise SessionFileError(f"{self.error} ({self._rows:,} events not saved)")
                 self._cond.wait(RETRY_S)
