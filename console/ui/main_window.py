@@ -68,9 +68,9 @@ class MainWindow(ConsoleWindow):
 
     def __init__(self, session: LiveSession, settings: Settings, feeds: Sequence[Feed],
                  parent: QWidget | None = None, *, image_cache: Path | None = None,
-                 overlay: OverlayPanel | None = None, overlay_dock: bool = False) -> None:  # fmt: skip
-        """`overlay` is the OBS overlay's panel; with `overlay_dock` and no panel yet, its
-        dock is there from the start (for the saved layout) and `set_overlay` fills it."""
+                 overlay_dock: bool = False) -> None:  # fmt: skip
+        """With `overlay_dock`, the OBS overlay's dock is there from the start (for the saved
+        layout), empty until `set_overlay` fills it once its server is up."""
         super().__init__(session, session, session.path, settings, parent)
         self.session = session
         self.image_cache = image_cache
@@ -85,9 +85,9 @@ class MainWindow(ConsoleWindow):
         self.status = StatusPanel(session, feeds, session.writer.save_status, session.path.name)
         self.statusBar().addWidget(self.status, 1)
         self.panels.append(self.status.refresh)
-        self.overlay_panel = overlay
-        if overlay is not None or overlay_dock:  # beside the comments: both watch the audience
-            self.docks["overlay"] = self._dock("overlay", self.tr("OBS overlay"), overlay or QWidget(),
+        self.overlay_panel: OverlayPanel | None = None
+        if overlay_dock:  # beside the comments: both watch what the audience sees
+            self.docks["overlay"] = self._dock("overlay", self.tr("OBS overlay"), QWidget(),
                                                Qt.DockWidgetArea.RightDockWidgetArea)  # fmt: skip
             self.tabifyDockWidget(self.docks["feed"], self.docks["overlay"])
             self.docks["feed"].raise_()
@@ -103,8 +103,7 @@ class MainWindow(ConsoleWindow):
         dock = self.docks["overlay"]
         placeholder = dock.widget()
         dock.setWidget(panel)
-        if placeholder is not None and placeholder is not panel:
-            placeholder.deleteLater()
+        placeholder.deleteLater()
         self.overlay_panel = panel
 
     def _refresh_overlay(self) -> None:
