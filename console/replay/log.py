@@ -238,11 +238,7 @@ class Position:
                     if done is not None and i < len(done):
                         ev = done[i]
                     else:
-                        try:  # `_decode`, inline
-                            value = _scan(data, 0)[0]
-                        except _NOT_SCANNED:
-                            value = json.loads(data)
-                        ev = _new_event(Event, (seq, ts, kind, source, value))
+                        ev = _new_event(Event, (seq, ts, kind, source, _decode(data)))
                         if done is not None and i == len(done):  # a prefix, never a gap
                             done.append(ev)
                     apply(state, ev)
