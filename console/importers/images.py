@@ -16,11 +16,13 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import aiohttp
-
 from console.domain.catalog import Product
+
+if TYPE_CHECKING:  # imported by fetch_images: a window showing cached pictures needs no aiohttp
+    import aiohttp
 
 MAX_BYTES = 10 * 1024 * 1024
 _SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".avif"})
@@ -91,6 +93,8 @@ async def fetch_images(
     except OSError as e:
         report.failed.update(dict.fromkeys(todo, f"cannot create {cache_dir}: {e.strerror or e}"))
         return report
+    import aiohttp
+
     gate = asyncio.Semaphore(concurrency)
     timeout = aiohttp.ClientTimeout(total=timeout_s)
     async with aiohttp.ClientSession(timeout=timeout) as session:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, QUrl
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QImageReader, QPainter, QPixmap
 
 from console.domain.catalog import Product
+from console.importers.images import cache_path, is_remote
 
 CACHE_LIMIT = 512  # a few sizes of a few hundred products; a 64 px tile is 16 KB
 # Families tried in order so a Chinese first character renders on every platform.
@@ -33,16 +34,6 @@ TILE_FONTS = [
 
 _cache: OrderedDict[tuple[str, str, str, int, float, bool], QPixmap] = OrderedDict()
 _remote_dir: Path | None = None
-
-
-def is_remote(image: str) -> bool:
-    """console.importers.images.is_remote, imported only for a URL: that module brings
-    aiohttp, which the window need not wait for when no picture is on the web."""
-    if "://" not in image:
-        return False
-    from console.importers.images import is_remote as remote
-
-    return remote(image)
 
 
 def set_image_cache(cache_dir: Path | None) -> None:
@@ -83,8 +74,6 @@ def _local_path(image: str) -> Path | None:
     if not image:
         return None
     if _remote_dir is not None and is_remote(image):
-        from console.importers.images import cache_path
-
         return cache_path(_remote_dir, image)
     if "://" in image:
         url = QUrl(image)
